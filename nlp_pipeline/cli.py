@@ -1,0 +1,98 @@
+"""Command line: a thin face over the pipeline (typer builds it from the type hints)."""
+
+import sys
+from collections import Counter
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .document import Analysis
+
+app = typer.Typer(help="Reads Chinese meeting minutes and petitions for discipline-inspection offices.",
+                  no_args_is_help=True, add_completion=False)
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="pipeline config (default: configs/pipeline.cfg)",
+                                                    exists=True, dir_okay=False)]
+
+
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+def _short(items: list[str], limit: int = 3) -> str:
+    return "、".join(items[:limit]) + (f" 等{len(items)}项" if len(items) > limit else "")
+
+
+def _print_table(results: list[Analysis], console: Console) -> None:
+    table = Table(title="分析结果", show_lines=False)
+    for column in ("文件", "类型", "字数", "问题类型", "会议问题", "涉及人员", "错误"):
+        table.add_column(column, overflow="fold")
+    for result in results:
+        kind = f"{result.kind} {result.kind_score:.2f}" if result.kind_score is not None else (result.kind or "-")
+        table.add_row(
+            result.id, kind, str(result.chars),
+            _short([f"{label.name} {label.score:.2f}" for label in result.labels]) or "-",
+            _short([flag.type for flag in result.meeting_flags]) or "-",
+            _short([official.name for official in result.officials]) or "-",
+            "; ".join(result.errors) or "",
+        )
+    console.print(table)
+    kinds = Counter(result.kind for result in results if result.kind)
+    failed = sum(1 for result in results if result.errors)
+    console.print(f"{len(results)} 份输入：会议记录 {kinds['minutes']}，信访举报 {kinds['petition']}，"
+                  f"其他 {kinds['other']}；出错 {failed}")
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders (searched recursively); .txt .docx .pdf .jsonl")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: one JSON object per document")] = OutputFormat.jsonl,
+    config: ConfigOption = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 32,
+) -> None:
+    """Analyse documents; exit status 1 when any input could not be read."""
+    from .ingest import read_inputs
+    from .pipeline import Pipeline
+
+    pipeline = Pipeline(config)
+    failed = False
+    collected: list[Analysis] = []
+    for result in pipeline.analyze(read_inputs(paths), batch_size=batch_size):
+        failed = failed or bool(result.errors)
+        if output_format is OutputFormat.jsonl:
+            sys.stdout.write(result.model_dump_json() + "\n")
+            sys.stdout.flush()
+        else:
+            collected.append(result)
+    if output_format is OutputFormat.table:
+        _print_table(collected, Console(width=None if sys.stdout.isatty() else 160))
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def segment(
+    file: Annotated[Path, typer.Argument(help="a text file in any supported encoding, or - for standard input",
+                                         allow_dash=True)],
+    config: ConfigOption = None,
+) -> None:
+    """Print each line of FILE as space-separated words."""
+    from .ingest.encoding import decode
+    from .ingest.errors import InputError
+    from .ingest.normalize import normalize
+    from .language import load_language
+
+    try:
+        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+        text, _ = decode(data)
+    except (OSError, InputError) as err:
+        typer.echo(f"{file}: {err}", err=True)
+        raise typer.Exit(1)
+    tokenizer = load_language(config).tokenizer
+    for line in text.splitlines():
+        words = tokenizer.cut(normalize(line).text)
+        typer.echo(" ".join(word for word in words if not word.isspace()))

@@ -1,0 +1,98 @@
+"""Text normalisation that remembers where every character came from.
+
+Scans, PDFs and web forms mix full- and half-width forms and stray whitespace; rules and
+models see one form. Full-width letters and digits become ASCII, ASCII punctuation next to
+a Chinese character becomes the full-width form Chinese text uses, whitespace is tidied.
+``Normalized.source`` maps each output character back to its index in the raw text.
+"""
+
+from dataclasses import dataclass
+
+ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+SPACES = {"\u3000", "\u00a0", "\u2002", "\u2003", "\u2009", "\u202f", "\u205f", "\x0b"}
+KEEP_FULL_WIDTH = set("，！？：；（）")
+TO_FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
+MAX_BLANK_LINES = 1
+
+
+def is_han(char: str) -> bool:
+    code = ord(char)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FFFF
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    source: list[int]
+
+
+def _map_chars(raw: str) -> tuple[list[str], list[int]]:
+    chars: list[str] = []
+    source: list[int] = []
+    for i, char in enumerate(raw):
+        if char in ZERO_WIDTH:
+            continue
+        if char == "\r":
+            if raw[i + 1 : i + 2] == "\n":
+                continue
+            char = "\n"
+        elif char in SPACES:
+            char = " "
+        elif "\uff01" <= char <= "\uff5e" and char not in KEEP_FULL_WIDTH:
+            char = chr(ord(char) - 0xFEE0)
+        chars.append(char)
+        source.append(i)
+    return chars, source
+
+
+def _tidy_whitespace(chars: list[str], source: list[int]) -> tuple[list[str], list[int]]:
+    out: list[str] = []
+    out_source: list[int] = []
+    n = len(chars)
+    j = 0
+    while j < n:
+        char = chars[j]
+        if char in " \t\f":
+            k = j
+            while k < n and chars[k] in " \t\f":
+                k += 1
+            before = out[-1] if out else "\n"
+            after = chars[k] if k < n else "\n"
+            keep = before != "\n" and after != "\n" and not (is_han(before) and is_han(after))
+            if keep:
+                out.append("\t" if "\t" in chars[j:k] else " ")
+                out_source.append(source[j])
+            j = k
+            continue
+        if char == "\n":
+            trailing = 0
+            while trailing < len(out) and out[-1 - trailing] == "\n":
+                trailing += 1
+            if out and trailing <= MAX_BLANK_LINES:
+                out.append("\n")
+                out_source.append(source[j])
+            j += 1
+            continue
+        out.append(char)
+        out_source.append(source[j])
+        j += 1
+    while out and out[-1] == "\n":
+        out.pop()
+        out_source.pop()
+    return out, out_source
+
+
+def _widen_punctuation(chars: list[str]) -> None:
+    for i, char in enumerate(chars):
+        if char in TO_FULL_WIDTH:
+            before = chars[i - 1] if i else ""
+            after = chars[i + 1] if i + 1 < len(chars) else ""
+            if (before and is_han(before)) or (after and is_han(after)):
+                chars[i] = TO_FULL_WIDTH[char]
+
+
+def normalize(raw: str) -> Normalized:
+    """Return the normalised text and, for each of its characters, the raw index."""
+    chars, source = _tidy_whitespace(*_map_chars(raw))
+    _widen_punctuation(chars)
+    return Normalized("".join(chars), source)

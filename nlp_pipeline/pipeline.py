@@ -1,0 +1,60 @@
+"""The pipeline as the faces use it: inputs in, one ``Analysis`` per input out.
+
+Wraps the spaCy ``Language`` built from the config; ``nlp.pipe`` batches documents, and an
+input that could not be read passes straight through as its error record, in order.
+"""
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .document import Analysis, Document, ProblemInput
+from .ingest import document_from_pages
+from .language import load_language
+
+
+class Pipeline:
+    def __init__(self, config: Path | None = None, overrides: dict | None = None):
+        self.nlp = load_language(config, overrides)
+
+    def make_doc(self, document: Document):
+        doc = self.nlp.make_doc(document.text)
+        doc._.given_kind = document.kind
+        return doc
+
+    @staticmethod
+    def findings(doc, document: Document) -> Analysis:
+        """Read the findings the components left on ``doc`` into the contract."""
+        return Analysis(
+            id=document.id,
+            source=document.source,
+            kind=doc._.kind,
+            kind_score=doc._.kind_score,
+            chars=len(document.text),
+            labels=doc._.labels or [],
+            scores=doc._.scores or {},
+            meeting_flags=doc._.meeting_flags or [],
+            officials=doc._.officials or [],
+            errors=list(document.problems),
+        )
+
+    def analyze(self, inputs: Iterable[Document | ProblemInput], batch_size: int = 32) -> Iterator[Analysis]:
+        """Analyses in input order; unreadable inputs become error records."""
+        pending: list[Document | ProblemInput] = []
+        for item in inputs:
+            pending.append(item)
+            if len(pending) >= batch_size:
+                yield from self._analyze_batch(pending, batch_size)
+                pending = []
+        yield from self._analyze_batch(pending, batch_size)
+
+    def _analyze_batch(self, items: list[Document | ProblemInput], batch_size: int) -> Iterator[Analysis]:
+        documents = [item for item in items if isinstance(item, Document)]
+        docs = iter(self.nlp.pipe((self.make_doc(d) for d in documents), batch_size=batch_size))
+        for item in items:
+            if isinstance(item, ProblemInput):
+                yield Analysis.for_problem(item)
+            else:
+                yield self.findings(next(docs), item)
+
+    def analyze_text(self, text: str, doc_id: str = "text") -> Analysis:
+        return next(self.analyze([document_from_pages(doc_id, None, [text])]))
