@@ -1,5 +1,6 @@
 """Command line: a thin face over the pipeline (typer builds it from the type hints)."""
 
+import json
 import sys
 from collections import Counter
 from enum import Enum
@@ -96,3 +97,9 @@ def segment(
     for line in text.splitlines():
         words = tokenizer.cut(normalize(line).text)
         typer.echo(" ".join(word for word in words if not word.isspace()))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of one analyze output line."""
+    typer.echo(json.dumps(Analysis.model_json_schema(), ensure_ascii=False, indent=2))

@@ -11,3 +11,4 @@ HOME = Path(os.environ.get("NLP_PIPELINE_HOME", Path(__file__).resolve().parents
 CONFIGS = HOME / "configs"
 MODELS = HOME / "models"
 DEFAULT_CONFIG = CONFIGS / "pipeline.cfg"
+DATASETS = Path(os.environ.get("NLP_PIPELINE_DATASETS", HOME.parent / "shared" / "datasets"))

@@ -20,6 +20,11 @@ def is_han(char: str) -> bool:
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FFFF
 
 
+def is_cjk(char: str) -> bool:
+    """Han characters and CJK punctuation: text between which a space is an artefact."""
+    return is_han(char) or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
+
+
 @dataclass(frozen=True)
 class Normalized:
     text: str
@@ -58,9 +63,10 @@ def _tidy_whitespace(chars: list[str], source: list[int]) -> tuple[list[str], li
                 k += 1
             before = out[-1] if out else "\n"
             after = chars[k] if k < n else "\n"
-            keep = before != "\n" and after != "\n" and not (is_han(before) and is_han(after))
+            tab = "\t" in chars[j:k]  # a cell separator in tables: structure, not an artefact
+            keep = before != "\n" and after != "\n" and (tab or not (is_cjk(before) and is_cjk(after)))
             if keep:
-                out.append("\t" if "\t" in chars[j:k] else " ")
+                out.append("\t" if tab else " ")
                 out_source.append(source[j])
             j = k
             continue

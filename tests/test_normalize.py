@@ -1,0 +1,32 @@
+from nlp_pipeline.ingest.normalize import TO_FULL_WIDTH, normalize
+
+
+def derived_from(char: str, original: str) -> bool:
+    return (
+        char == original
+        or ord(original) - ord(char) == 0xFEE0
+        or (char.isspace() and original.isspace())
+        or TO_FULL_WIDTH.get(original) == char
+    )
+
+
+def test_full_width_letters_and_digits_become_ascii_but_chinese_punctuation_stays():
+    assert normalize("２０２４年Ｑ１，共３次。").text == "2024年Q1，共3次。"
+
+
+def test_ascii_punctuation_next_to_chinese_becomes_full_width():
+    assert normalize("会议时间:上午9:30,地点(三楼)").text == "会议时间：上午9:30，地点（三楼）"
+
+
+def test_whitespace_is_tidied():
+    raw = "  会 议 纪 要\r\n\r\n\r\n\r\n主持人：\u3000周海峰  \t\n参会 人员 ：A  B\u200b"
+    assert normalize(raw).text == "会议纪要\n\n主持人：周海峰\n参会人员：A B"
+
+
+def test_every_character_maps_back_to_its_source():
+    raw = "\ufeff  党组书记、局长 王建国\r\n\r\n\r\n说:  ＡＢＣ１２３,好"
+    result = normalize(raw)
+    assert len(result.source) == len(result.text)
+    assert result.source == sorted(result.source)
+    assert all(derived_from(char, raw[index]) for char, index in zip(result.text, result.source))
+    assert result.text == "党组书记、局长王建国\n\n说： ABC123，好"
