@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from . import paths
 from .document import Analysis
 
 app = typer.Typer(help="Reads Chinese meeting minutes and petitions for discipline-inspection offices.",
@@ -85,7 +86,7 @@ def segment(
     from .ingest.encoding import decode
     from .ingest.errors import InputError
     from .ingest.normalize import normalize
-    from .language import load_language
+    from .language import load_tokenizer
 
     try:
         data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
@@ -93,10 +94,66 @@ def segment(
     except (OSError, InputError) as err:
         typer.echo(f"{file}: {err}", err=True)
         raise typer.Exit(1)
-    tokenizer = load_language(config).tokenizer
+    tokenizer = load_tokenizer(config)
     for line in text.splitlines():
         words = tokenizer.cut(normalize(line).text)
         typer.echo(" ".join(word for word in words if not word.isspace()))
+
+
+train_app = typer.Typer(help="Train the shipped models from corpora/ and ../shared/datasets.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+DatasetsOption = Annotated[Path, typer.Option(help="the shared public datasets (real texts are read from here)")]
+
+
+def _print_reports(reports: dict[str, dict], console: Console) -> None:
+    from .evaluation.classification import report_table
+
+    for name, report in reports.items():
+        console.print(report_table(name, report))
+
+
+@train_app.command("classifier")
+def train_classifier(
+    out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "issue_types_tfidf",
+    datasets: DatasetsOption = paths.DATASETS,
+    c: Annotated[float, typer.Option("--C", help="inverse regularisation of the linear SVMs")] = 0.5,
+    config: ConfigOption = None,
+) -> None:
+    """Train the scikit-learn issue-type classifier, tune thresholds on dev, write model + card."""
+    from .language import load_tokenizer
+    from .learn.train_classifier import train
+
+    meta = train(load_tokenizer(config), out, datasets, C=c)
+    _print_reports(meta["metrics"], Console())
+    typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
+
+
+@app.command()
+def evaluate(
+    model: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "issue_types_tfidf",
+    datasets: DatasetsOption = paths.DATASETS,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: one JSON document")] = OutputFormat.table,
+    config: ConfigOption = None,
+) -> None:
+    """Per-label P/R/F1, micro and macro, on every held-out set, beside the keyword floor."""
+    from . import artefacts
+    from .evaluation.classification import multilabel_report
+    from .evaluation.keyword_floor import keyword_labels
+    from .language import load_tokenizer
+    from .learn.train_classifier import evaluate as evaluate_model, held_out_sets
+
+    estimator, _ = artefacts.load(model)
+    sets = held_out_sets(datasets)
+    reports = {"model": evaluate_model(estimator, load_tokenizer(config), sets),
+               "keyword floor": {name: multilabel_report([e.labels for e in examples],
+                                                         [keyword_labels(e.text) for e in examples], estimator.labels)
+                                 for name, examples in sets.items()}}
+    if output_format is OutputFormat.jsonl:
+        typer.echo(json.dumps(reports, ensure_ascii=False))
+        return
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    for method, by_set in reports.items():
+        _print_reports({f"{method}: {name}": report for name, report in by_set.items()}, console)
 
 
 @app.command()

@@ -118,15 +118,21 @@ def create_domain_segmenter(dictionaries: list[str], surnames: str | None = None
     return make
 
 
-def load_language(config_path: Path | None = None, overrides: dict | None = None):
-    """Build the configured spaCy pipeline, resources loaded once (spaCy's ``initialize``)."""
-    from . import components  # noqa: F401  registers the factories
+def load_language(config_path: Path | None = None, overrides: dict | None = None, components: bool = True):
+    """Build the configured spaCy pipeline, resources loaded once (spaCy's ``initialize``).
+    With ``components=False`` only the tokenizer is built: training needs it before any model exists."""
+    from . import components as _factories  # noqa: F401  registers the factories
 
     config_path = Path(config_path or paths.DEFAULT_CONFIG)
     settings = {"paths.configs": str(config_path.parent.resolve()), "paths.models": str(paths.MODELS)}
     settings.update(overrides or {})
     config = spacy.util.load_config(config_path, overrides=settings, interpolate=True)
-    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    exclude = [] if components else list(config["nlp"]["pipeline"])
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True, exclude=exclude)
     nlp.config["initialize"]["tokenizer"] = {}  # spaCy's zh defaults carry pkuseg settings we do not take
     nlp.initialize()
     return nlp
+
+
+def load_tokenizer(config_path: Path | None = None) -> DomainSegmenter:
+    return load_language(config_path, components=False).tokenizer

@@ -17,3 +17,4 @@ for _name, _default in FINDINGS.items():
         Doc.set_extension(_name, default=_default)
 
 from . import doc_kind  # noqa: E402,F401
+from . import issue_types  # noqa: E402,F401

@@ -1,0 +1,63 @@
+"""Shipped model artefacts: a joblib file, its sha256 in ``meta.json``, and a model card.
+
+Loading checks the checksum first: a pickle runs code when loaded, so only the exact file
+that training wrote and the card describes is accepted.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import joblib
+
+MODEL_FILE = "model.joblib"
+META_FILE = "meta.json"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save(directory: Path, model, meta: dict) -> dict:
+    directory.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, directory / MODEL_FILE, compress=3)
+    meta = {**meta, "file": MODEL_FILE, "sha256": sha256(directory / MODEL_FILE),
+            "bytes": (directory / MODEL_FILE).stat().st_size}
+    (directory / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
+def load(directory: Path):
+    meta_path = directory / META_FILE
+    if not meta_path.exists():
+        raise FileNotFoundError(f"no model at {directory} (missing {META_FILE}); train it with `nlp-pipeline train`")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    path = directory / meta["file"]
+    if sha256(path) != meta["sha256"]:
+        raise ValueError(f"{path}: checksum does not match {meta_path}; refusing to load")
+    return joblib.load(path), meta
+
+
+def write_card(directory: Path, title: str, description: str, meta: dict) -> None:
+    """A model card from the metadata training wrote: what it is, data, metrics, checksum."""
+    lines = [f"# {title}", "", description, "",
+             f"- trained: {meta['trained']}", f"- file: `{meta['file']}` ({meta['bytes']:,} bytes)",
+             f"- sha256: `{meta['sha256']}`", "", "## Training data", ""]
+    lines += [f"- {split}: " + ", ".join(f"{n} {what}" for what, n in counts.items()) for split, counts in meta["data"].items()]
+    lines += ["", "## Parameters", "", "```", json.dumps(meta["params"], ensure_ascii=False), "```"]
+    if "thresholds" in meta:
+        lines += ["", "Per-label thresholds (tuned on dev): " + ", ".join(f"{k} {v:.3f}" for k, v in meta["thresholds"].items())]
+    lines += ["", "## Held-out results", ""]
+    for name, report in meta["metrics"].items():
+        lines += [f"### {name} ({report['documents']} documents)", "",
+                  f"macro P/R/F1 {report['macro']['precision']:.3f} / {report['macro']['recall']:.3f} / {report['macro']['f1']:.3f}; "
+                  f"micro F1 {report['micro']['f1']:.3f}; exact match {report['exact_match']:.3f}", "",
+                  "| label | P | R | F1 | support |", "|---|---|---|---|---|"]
+        lines += [f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
+                  for label, m in report["per_label"].items() if m["support"] or m["predicted"]]
+        lines.append("")
+    (directory / "README.md").write_text("\n".join(lines), encoding="utf-8")

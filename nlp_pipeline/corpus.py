@@ -1,0 +1,91 @@
+"""The labelled data: the project's written corpus and the real public texts it annotated.
+
+Written documents live in ``corpora/written/*.jsonl`` with their gold. Real texts are not
+ours to redistribute, so ``corpora/real/`` keeps only ids and labels; the text is read from
+the shared datasets folder at use time, and a missing folder means those sets are absent.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+
+CORPORA = paths.HOME / "corpora"
+SPLITS = ("train", "dev", "test")
+TAIDI = Path("taidi2020c-zhihui-zhengwu") / "jsonl"
+CCDI_CASES = Path("ccdi-reports") / "derived" / "cases_from_public_reports.jsonl"
+
+
+@dataclass
+class Example:
+    id: str
+    text: str
+    labels: list[str]
+    kind: str | None = None
+    split: str | None = None
+    flags: list[dict] = field(default_factory=list)
+    officials: list[dict] = field(default_factory=list)
+    hard_negative: bool = False
+    register: str | None = None
+
+
+def split_of(doc_id: str, train: int = 70, dev: int = 15) -> str:
+    """A fixed split by document, by a hash of the id (percent train, dev, rest test): stable
+    as documents are added, and never dependent on the order files are read."""
+    bucket = int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest(), 16) % 100
+    return "train" if bucket < train else "dev" if bucket < train + dev else "test"
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def written(corpora: Path = CORPORA) -> list[Example]:
+    examples = []
+    for path in sorted((corpora / "written").glob("*.jsonl")):
+        for record in read_jsonl(path):
+            examples.append(Example(
+                id=record["id"], text=record["text"], labels=record["labels"], kind=record["kind"],
+                split=split_of(record["id"]), flags=record.get("flags", []), officials=record.get("officials", []),
+                hard_negative=record.get("hard_negative", False), register=record.get("register"),
+            ))
+    return examples
+
+
+def taidi_messages(datasets: Path = paths.DATASETS, corpora: Path = CORPORA) -> list[Example]:
+    """Real citizen messages (subject + body) with this project's labels, split 40/15/45 so that
+    the real test set is large enough to measure out_of_scope precision."""
+    folder = datasets / TAIDI
+    if not folder.is_dir():
+        return []
+    gold = [r for path in sorted((corpora / "real").glob("taidi_labels_*.jsonl")) for r in read_jsonl(path)]
+    texts: dict[tuple[str, str], str] = {}
+    for file in {r["file"] for r in gold}:
+        for record in read_jsonl(folder / file):
+            texts[(file, record["留言编号"])] = record["留言主题"] + "\n" + record["留言详情"]
+    return [
+        Example(id=f"taidi:{r['id']}", text=texts[(r["file"], r["id"])], labels=r["labels"], kind="petition",
+                split=split_of(f"taidi:{r['id']}", train=40, dev=15))
+        for r in gold
+    ]
+
+
+def ccdi_cases(datasets: Path = paths.DATASETS, corpora: Path = CORPORA) -> list[Example]:
+    """The 57 published CCDI cases, labelled per case; evaluation only, never trained on."""
+    source = datasets / CCDI_CASES
+    labels_path = corpora / "real" / "ccdi_cases_labels.jsonl"
+    if not source.exists() or not labels_path.exists():
+        return []
+    gold = {r["id"]: r["labels"] for r in read_jsonl(labels_path)}
+    examples = []
+    for record in read_jsonl(source):
+        case_id = f"{record['source_file']}#{record['paragraph_index']}"
+        if case_id in gold:
+            examples.append(Example(id=case_id, text=record["text"], labels=gold[case_id], kind="other", split="test"))
+    return examples

@@ -1,0 +1,1 @@
+"""Training code, in one place; the CLI and the notebooks call it."""

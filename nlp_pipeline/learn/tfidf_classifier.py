@@ -1,0 +1,96 @@
+"""The scikit-learn issue-type classifier: jieba words and character n-grams, TF-IDF, one
+calibrated linear model per label, per-label thresholds tuned on dev.
+
+Inputs are ``(text, words)`` pairs: the words come from the pipeline's own segmenter, so the
+model sees at prediction time exactly the segmentation it was trained on, and the pickled
+estimator holds no tokenizer of its own.
+"""
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.svm import LinearSVC
+
+from ..labels import decide
+
+Segmented = tuple[str, Sequence[str]]
+CONTENT = re.compile(r"[\w\u4e00-\u9fff]")
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
+
+
+def texts_of(items: Sequence[Segmented]) -> list[str]:
+    return [text for text, _ in items]
+
+
+def words_of(items: Sequence[Segmented]) -> list[list[str]]:
+    return [[w for w in words if CONTENT.search(w)] for _, words in items]
+
+
+def word_ngrams(words: list[str]) -> list[str]:
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
+    """The threshold with the best F1 on dev; the middle of a plateau, 0.5 with no positives."""
+    if truth.sum() == 0:
+        return 0.5
+    f1s = []
+    for threshold in THRESHOLD_GRID:
+        predicted = scores >= threshold
+        tp = float(np.sum(predicted & truth))
+        f1s.append(2 * tp / (predicted.sum() + truth.sum()) if predicted.sum() + truth.sum() else 0.0)
+    f1s = np.array(f1s)
+    best = np.flatnonzero(f1s >= f1s.max() - 1e-9)
+    return float(THRESHOLD_GRID[best[len(best) // 2]])
+
+
+class TfidfIssueClassifier(BaseEstimator):
+    def __init__(self, labels: Sequence[str], char_ngram_range: tuple[int, int] = (1, 3), min_df: int = 2,
+                 max_features: int = 200_000, C: float = 0.5, calibration: str = "sigmoid", cv: int = 3):
+        self.labels = labels
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.C = C
+        self.calibration = calibration
+        self.cv = cv
+
+    def _indicator(self, label_sets: Sequence[Sequence[str]]) -> np.ndarray:
+        return np.array([[code in labels for code in self.labels] for labels in label_sets], dtype=int)
+
+    def fit(self, X: Sequence[Segmented], y: Sequence[Sequence[str]]) -> "TfidfIssueClassifier":
+        features = FeatureUnion([
+            ("chars", make_pipeline(FunctionTransformer(texts_of), TfidfVectorizer(
+                analyzer="char", ngram_range=self.char_ngram_range, min_df=self.min_df,
+                max_features=self.max_features, sublinear_tf=True))),
+            ("words", make_pipeline(FunctionTransformer(words_of), TfidfVectorizer(
+                analyzer=word_ngrams, min_df=self.min_df, max_features=self.max_features, sublinear_tf=True))),
+        ])
+        self.features_ = features.fit(X)
+        linear = LinearSVC(C=self.C, class_weight="balanced")
+        self.model_ = OneVsRestClassifier(CalibratedClassifierCV(linear, method=self.calibration, cv=self.cv))
+        self.model_.fit(self.features_.transform(X), self._indicator(y))
+        self.thresholds_ = np.full(len(self.labels), 0.5)
+        return self
+
+    def predict_proba(self, X: Sequence[Segmented]) -> np.ndarray:
+        return self.model_.predict_proba(self.features_.transform(X))
+
+    def tune_thresholds(self, X: Sequence[Segmented], y: Sequence[Sequence[str]]) -> "TfidfIssueClassifier":
+        scores, truth = self.predict_proba(X), self._indicator(y).astype(bool)
+        self.thresholds_ = np.array([best_threshold(scores[:, j], truth[:, j]) for j in range(len(self.labels))])
+        return self
+
+    def scores(self, X: Sequence[Segmented]) -> list[dict[str, float]]:
+        return [dict(zip(self.labels, map(float, row))) for row in self.predict_proba(X)]
+
+    def predict(self, X: Sequence[Segmented]) -> list[list[str]]:
+        thresholds = dict(zip(self.labels, self.thresholds_))
+        return [decide(scores, thresholds) for scores in self.scores(X)]

@@ -1,0 +1,76 @@
+"""Trains, tunes, evaluates and saves the scikit-learn issue-type classifier.
+
+Training data: the written corpus's train split plus the train part of the annotated real
+citizen messages; thresholds on the dev parts; scores on every held-out set, each reported
+on its own. The CCDI cases are never trained or tuned on.
+"""
+
+import datetime
+from pathlib import Path
+
+from .. import artefacts, corpus, paths
+from ..corpus import Example
+from ..evaluation.classification import multilabel_report
+from ..ingest.normalize import normalize
+from ..labels import codes
+from .tfidf_classifier import TfidfIssueClassifier
+
+DEFAULT_DIR = paths.MODELS / "issue_types_tfidf"
+CARD = """Multi-label issue types of the analyze contract (configs/labels.yaml). Features: character
+1-3-grams and jieba word uni/bigrams (the pipeline's own segmenter), TF-IDF with sublinear tf;
+one LinearSVC per label (class-balanced) with sigmoid calibration (3-fold), so scores are
+probabilities; per-label thresholds tuned for F1 on dev. out_of_scope is given only when no
+other label passes. Trained by `nlp-pipeline train classifier`; evaluated by `nlp-pipeline
+evaluate`. Real texts are read from ../shared/datasets and never shipped; the model ships."""
+
+
+def segment(examples: list[Example], tokenizer) -> list[tuple[str, list[str]]]:
+    items = []
+    for example in examples:
+        text = normalize(example.text).text
+        items.append((text, [token.text for token in tokenizer(text)]))
+    return items
+
+
+def held_out_sets(datasets: Path = paths.DATASETS) -> dict[str, list[Example]]:
+    written = corpus.written()
+    taidi = corpus.taidi_messages(datasets)
+    sets = {
+        "corpus test": [e for e in written if e.split == "test"],
+        "real messages test": [e for e in taidi if e.split == "test"],
+        "CCDI cases": corpus.ccdi_cases(datasets),
+    }
+    return {name: examples for name, examples in sets.items() if examples}
+
+
+def evaluate(model, tokenizer, sets: dict[str, list[Example]]) -> dict[str, dict]:
+    return {name: multilabel_report([e.labels for e in examples], model.predict(segment(examples, tokenizer)), model.labels)
+            for name, examples in sets.items()}
+
+
+def train(tokenizer, out: Path = DEFAULT_DIR, datasets: Path = paths.DATASETS, **params) -> dict:
+    written = corpus.written()
+    taidi = corpus.taidi_messages(datasets)
+    train_set = [e for e in written + taidi if e.split == "train"]
+    dev_set = [e for e in written + taidi if e.split == "dev"]
+    model = TfidfIssueClassifier(labels=codes(), **params)
+    model.fit(segment(train_set, tokenizer), [e.labels for e in train_set])
+    model.tune_thresholds(segment(dev_set, tokenizer), [e.labels for e in dev_set])
+    metrics = evaluate(model, tokenizer, held_out_sets(datasets))
+    meta = {
+        "name": "issue_types_tfidf",
+        "trained": datetime.date.today().isoformat(),
+        "params": {k: v for k, v in model.get_params().items() if k != "labels"},
+        "labels": list(model.labels),
+        "thresholds": dict(zip(model.labels, map(float, model.thresholds_))),
+        "data": {"train": _counts(train_set), "dev": _counts(dev_set)},
+        "metrics": metrics,
+    }
+    meta = artefacts.save(out, model, meta)
+    artefacts.write_card(out, "Issue-type classifier: TF-IDF + calibrated linear SVM", CARD, meta)
+    return meta
+
+
+def _counts(examples: list[Example]) -> dict[str, int]:
+    return {"written corpus": sum(1 for e in examples if not e.id.startswith("taidi:")),
+            "real messages": sum(1 for e in examples if e.id.startswith("taidi:"))}

@@ -1,0 +1,160 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Issue-type classifier: evaluation
+#
+# Held-out sets, each reported on its own: the written corpus's test split, the test part of the
+# annotated real citizen messages, and the 57 real CCDI cases (never trained or tuned on).
+# The keyword list of `configs/labels.yaml` is the floor. Run in full with
+# `.venv/bin/jupytext --to ipynb --execute notebooks/classifier_eval.py` (or open the .py in Jupyter);
+# `NOTEBOOK_SAMPLE=N` limits each set to N documents, as the test suite does.
+
+# %%
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from sklearn.metrics import precision_recall_curve
+
+from nlp_pipeline import artefacts, corpus, paths
+from nlp_pipeline.evaluation.classification import multilabel_report
+from nlp_pipeline.evaluation.keyword_floor import keyword_labels
+from nlp_pipeline.language import load_tokenizer
+from nlp_pipeline.learn.train_classifier import held_out_sets, segment
+from nlp_pipeline.learn.tfidf_classifier import THRESHOLD_GRID
+
+SAMPLE = int(os.environ.get("NOTEBOOK_SAMPLE", "0")) or None
+FIGURES = Path(os.environ.get("NOTEBOOK_FIGURES", paths.HOME / "notebooks" / "figures"))
+FIGURES.mkdir(parents=True, exist_ok=True)
+model, meta = artefacts.load(paths.MODELS / "issue_types_tfidf")
+tokenizer = load_tokenizer()
+labels = list(model.labels)
+sets = {name: examples[:SAMPLE] for name, examples in held_out_sets().items()}
+dev = [e for e in corpus.written() + corpus.taidi_messages() if e.split == "dev"][:SAMPLE]
+{name: len(examples) for name, examples in sets.items()} | {"dev": len(dev)}
+
+# %%
+scores = {name: model.predict_proba(segment(examples, tokenizer)) for name, examples in sets.items()}
+gold = {name: np.array([[c in e.labels for c in labels] for e in examples]) for name, examples in sets.items()}
+predicted = {name: model.predict(segment(examples, tokenizer)) for name, examples in sets.items()}
+
+# %% [markdown]
+# ## Per-label P/R/F1, model against the keyword floor
+
+# %%
+rows = []
+for name, examples in sets.items():
+    for method, guesses in (("model", predicted[name]), ("keyword floor", [keyword_labels(e.text) for e in examples])):
+        report = multilabel_report([e.labels for e in examples], guesses, labels)
+        for label, m in report["per_label"].items():
+            rows.append({"set": name, "method": method, "label": label, **m})
+        rows.append({"set": name, "method": method, "label": "MACRO", **report["macro"]})
+        rows.append({"set": name, "method": method, "label": "MICRO", **report["micro"]})
+per_label = pd.DataFrame(rows)
+per_label.pivot_table(index=["set", "label"], columns="method", values="f1").round(3)
+
+# %% [markdown]
+# ## Label co-occurrence (gold) and confusion (gold label → predicted label)
+#
+# Confusion for multi-label data: cell (g, p) counts documents with gold label g that received
+# predicted label p; the diagonal is recall, off-diagonal mass shows which labels are mistaken for which.
+
+# %%
+all_examples = [e for examples in sets.values() for e in examples]
+all_predicted = [p for name in sets for p in predicted[name]]
+cooccurrence = pd.DataFrame(0, index=labels, columns=labels)
+confusion = pd.DataFrame(0, index=labels, columns=labels)
+for example, guess in zip(all_examples, all_predicted):
+    for g in example.labels:
+        for h in example.labels:
+            cooccurrence.loc[g, h] += 1
+        for p in guess:
+            confusion.loc[g, p] += 1
+fig, axes = plt.subplots(1, 2, figsize=(15, 6))
+for ax, (title, frame) in zip(axes, (("gold co-occurrence", cooccurrence), ("gold → predicted", confusion))):
+    ax.imshow(frame.values, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    for (i, j), value in np.ndenumerate(frame.values):
+        ax.text(j, i, str(value), ha="center", va="center", fontsize=7)
+    ax.set_title(title)
+fig.tight_layout()
+fig.savefig(FIGURES / "classifier_cooccurrence_confusion.png", dpi=110)
+confusion
+
+# %% [markdown]
+# ## Precision-recall curves and threshold sweep
+
+# %%
+fig, axes = plt.subplots(1, len(sets), figsize=(6 * len(sets), 5), squeeze=False)
+for ax, name in zip(axes[0], sets):
+    for j, label in enumerate(labels):
+        if gold[name][:, j].any():
+            precision, recall, _ = precision_recall_curve(gold[name][:, j], scores[name][:, j])
+            ax.plot(recall, precision, label=label)
+    ax.set_xlabel("recall"); ax.set_ylabel("precision"); ax.set_title(name)
+    ax.legend(fontsize=7)
+fig.tight_layout()
+fig.savefig(FIGURES / "classifier_pr_curves.png", dpi=110)
+
+dev_scores = model.predict_proba(segment(dev, tokenizer))
+dev_gold = np.array([[c in e.labels for c in labels] for e in dev])
+fig, ax = plt.subplots(figsize=(8, 5))
+for j, label in enumerate(labels):
+    f1 = []
+    for t in THRESHOLD_GRID:
+        p = dev_scores[:, j] >= t
+        tp = (p & dev_gold[:, j]).sum()
+        f1.append(2 * tp / (p.sum() + dev_gold[:, j].sum()) if p.sum() + dev_gold[:, j].sum() else 0)
+    ax.plot(THRESHOLD_GRID, f1, label=f"{label} (chosen {model.thresholds_[j]:.2f})")
+ax.set_xlabel("threshold"); ax.set_ylabel("dev F1"); ax.legend(fontsize=7)
+fig.savefig(FIGURES / "classifier_threshold_sweep.png", dpi=110)
+
+# %% [markdown]
+# ## Calibration (all labels pooled, every held-out set)
+
+# %%
+pooled_scores = np.concatenate([scores[n].ravel() for n in sets])
+pooled_gold = np.concatenate([gold[n].ravel() for n in sets])
+bins = np.linspace(0, 1, 11)
+which = np.clip(np.digitize(pooled_scores, bins) - 1, 0, 9)
+calibration = pd.DataFrame({
+    "mean score": [pooled_scores[which == b].mean() if (which == b).any() else np.nan for b in range(10)],
+    "positive rate": [pooled_gold[which == b].mean() if (which == b).any() else np.nan for b in range(10)],
+    "count": [(which == b).sum() for b in range(10)],
+})
+fig, ax = plt.subplots(figsize=(5, 5))
+ax.plot([0, 1], [0, 1], "--", color="grey")
+ax.plot(calibration["mean score"], calibration["positive rate"], "o-")
+ax.set_xlabel("predicted probability"); ax.set_ylabel("observed frequency")
+fig.savefig(FIGURES / "classifier_calibration.png", dpi=110)
+calibration.round(3)
+
+# %% [markdown]
+# ## The worst errors, with their text
+#
+# Ranked by the summed absolute gap between gold (0/1) and score over all labels.
+
+# %%
+worst = []
+for name, examples in sets.items():
+    gap = np.abs(gold[name] - scores[name]).sum(axis=1)
+    for i in np.argsort(-gap)[:5]:
+        e = examples[i]
+        worst.append({"set": name, "id": e.id, "gold": e.labels, "predicted": predicted[name][i],
+                      "gap": round(float(gap[i]), 2), "text": e.text[:160].replace("\n", " ")})
+pd.set_option("display.max_colwidth", 200)
+pd.DataFrame(worst)
