@@ -116,14 +116,15 @@ def _print_reports(reports: dict[str, dict], console: Console) -> None:
 def train_classifier(
     out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "issue_types_tfidf",
     datasets: DatasetsOption = paths.DATASETS,
-    c: Annotated[float, typer.Option("--C", help="inverse regularisation of the linear SVMs")] = 0.5,
+    c: Annotated[float, typer.Option("--C", help="inverse regularisation of the linear SVMs")] = 0.3,
+    cue_weight: Annotated[float, typer.Option(help="value of a matched cue feature (0: no cue features)")] = 0.3,
     config: ConfigOption = None,
 ) -> None:
     """Train the scikit-learn issue-type classifier, tune thresholds on dev, write model + card."""
     from .language import load_tokenizer
     from .learn.train_classifier import train
 
-    meta = train(load_tokenizer(config), out, datasets, C=c)
+    meta = train(load_tokenizer(config), out, datasets, C=c, cue_weight=cue_weight)
     _print_reports(meta["metrics"], Console())
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
 

