@@ -42,22 +42,12 @@ def load(directory: Path):
     return joblib.load(path), meta
 
 
-def write_card(directory: Path, title: str, description: str, meta: dict) -> None:
-    """A model card from the metadata training wrote: what it is, data, metrics, checksum."""
+def write_card(directory: Path, title: str, description: str, meta: dict, results: list[str]) -> None:
+    """A model card from the metadata training wrote: what it is, data, results, checksum."""
     lines = [f"# {title}", "", description, "",
              f"- trained: {meta['trained']}", f"- file: `{meta['file']}` ({meta['bytes']:,} bytes)",
              f"- sha256: `{meta['sha256']}`", "", "## Training data", ""]
     lines += [f"- {split}: " + ", ".join(f"{n} {what}" for what, n in counts.items()) for split, counts in meta["data"].items()]
-    lines += ["", "## Parameters", "", "```", json.dumps(meta["params"], ensure_ascii=False), "```"]
-    if "thresholds" in meta:
-        lines += ["", "Per-label thresholds (tuned on dev): " + ", ".join(f"{k} {v:.3f}" for k, v in meta["thresholds"].items())]
-    lines += ["", "## Held-out results", ""]
-    for name, report in meta["metrics"].items():
-        lines += [f"### {name} ({report['documents']} documents)", "",
-                  f"macro P/R/F1 {report['macro']['precision']:.3f} / {report['macro']['recall']:.3f} / {report['macro']['f1']:.3f}; "
-                  f"micro F1 {report['micro']['f1']:.3f}; exact match {report['exact_match']:.3f}", "",
-                  "| label | P | R | F1 | support |", "|---|---|---|---|---|"]
-        lines += [f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
-                  for label, m in report["per_label"].items() if m["support"] or m["predicted"]]
-        lines.append("")
-    (directory / "README.md").write_text("\n".join(lines), encoding="utf-8")
+    lines += ["", "## Parameters", "", "```", json.dumps(meta["params"], ensure_ascii=False), "```", "",
+              "## Held-out results", ""] + results
+    (directory / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -116,7 +116,7 @@ def _print_reports(reports: dict[str, dict], console: Console) -> None:
 def train_classifier(
     out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "issue_types_tfidf",
     datasets: DatasetsOption = paths.DATASETS,
-    c: Annotated[float, typer.Option("--C", help="inverse regularisation of the linear SVMs")] = 0.3,
+    c: Annotated[float, typer.Option("--C", help="inverse regularisation of the linear SVMs")] = 1.0,
     cue_weight: Annotated[float, typer.Option(help="value of a matched cue feature (0: no cue features)")] = 0.3,
     config: ConfigOption = None,
 ) -> None:
@@ -126,6 +126,20 @@ def train_classifier(
 
     meta = train(load_tokenizer(config), out, datasets, C=c, cue_weight=cue_weight)
     _print_reports(meta["metrics"], Console())
+    typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
+
+
+@train_app.command("kind")
+def train_kind(
+    out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "doc_kind",
+    datasets: DatasetsOption = paths.DATASETS,
+) -> None:
+    """Train the document-kind model (minutes / petition / other) and write model + card."""
+    from .learn.kind_classifier import train
+
+    meta = train(out, datasets)
+    for name, result in meta["accuracy"].items():
+        typer.echo(f"{name}: accuracy {result['accuracy']:.3f} ({result['documents']} documents)")
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
 
 
@@ -155,6 +169,22 @@ def evaluate(
     console = Console(width=None if sys.stdout.isatty() else 120)
     for method, by_set in reports.items():
         _print_reports({f"{method}: {name}": report for name, report in by_set.items()}, console)
+
+
+corpus_app = typer.Typer(help="The labelled data in corpora/.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("stats")
+def corpus_stats(datasets: DatasetsOption = paths.DATASETS) -> None:
+    """Counts for the data card, written corpus and real-text labels, as JSON."""
+    from . import corpus
+
+    typer.echo(json.dumps({
+        "written": corpus.stats(corpus.written()),
+        "real messages": corpus.stats(corpus.taidi_messages(datasets)),
+        "CCDI cases": corpus.stats(corpus.ccdi_cases(datasets)),
+    }, ensure_ascii=False, indent=1))
 
 
 models_app = typer.Typer(help="Build and inspect model artefacts.", no_args_is_help=True)

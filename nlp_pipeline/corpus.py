@@ -89,3 +89,24 @@ def ccdi_cases(datasets: Path = paths.DATASETS, corpora: Path = CORPORA) -> list
         if case_id in gold:
             examples.append(Example(id=case_id, text=record["text"], labels=gold[case_id], kind="other", split="test"))
     return examples
+
+
+def stats(examples: list[Example]) -> dict:
+    """Counts for the data card: documents by kind, register and split, labels, flags, lengths."""
+    from collections import Counter
+
+    lengths = sorted(len(e.text) for e in examples)
+    return {
+        "documents": len(examples),
+        "kinds": dict(Counter(e.kind for e in examples)),
+        "registers": dict(Counter(e.register for e in examples).most_common()),
+        "splits": dict(Counter(e.split for e in examples)),
+        "labels": dict(Counter(label for e in examples for label in e.labels).most_common()),
+        "no_label": sum(1 for e in examples if not e.labels),
+        "multi_label": sum(1 for e in examples if len(e.labels) > 1),
+        "hard_negatives": sum(1 for e in examples if e.hard_negative),
+        "flags": dict(Counter(f["type"] for e in examples for f in e.flags).most_common()),
+        "documents_with_flags": sum(1 for e in examples if e.flags),
+        "officials": sum(len(e.officials) for e in examples),
+        "length": {"min": lengths[0], "median": lengths[len(lengths) // 2], "max": lengths[-1]} if lengths else {},
+    }

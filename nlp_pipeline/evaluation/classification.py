@@ -46,3 +46,18 @@ def report_table(title: str, report: dict) -> Table:
         table.add_row(f"[b]{name}[/b]", f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", "", "")
     table.caption = f"exact match {report['exact_match']:.3f}"
     return table
+
+
+def reports_markdown(reports: dict[str, dict]) -> list[str]:
+    """Markdown lines for model cards: one section per held-out set."""
+    lines = []
+    for name, report in reports.items():
+        macro, micro = report["macro"], report["micro"]
+        lines += [f"### {name} ({report['documents']} documents)", "",
+                  f"macro P/R/F1 {macro['precision']:.3f} / {macro['recall']:.3f} / {macro['f1']:.3f}; "
+                  f"micro F1 {micro['f1']:.3f}; exact match {report['exact_match']:.3f}", "",
+                  "| label | P | R | F1 | support |", "|---|---|---|---|---|"]
+        lines += [f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
+                  for label, m in report["per_label"].items() if m["support"] or m["predicted"]]
+        lines.append("")
+    return lines

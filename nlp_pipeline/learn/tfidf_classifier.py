@@ -61,6 +61,12 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         return sparse.csr_matrix((data, (rows, cols)), shape=(len(X), len(self.patterns_)))
 
 
+def char_tfidf(ngram_range: tuple[int, int], min_df: int, max_features: int):
+    """Character n-gram TF-IDF over the text of ``(text, words)`` pairs."""
+    return make_pipeline(FunctionTransformer(texts_of), TfidfVectorizer(
+        analyzer="char", ngram_range=ngram_range, min_df=min_df, max_features=max_features, sublinear_tf=True))
+
+
 def best_threshold(scores: np.ndarray, truth: np.ndarray, min_precision: float | None = None) -> float:
     """The threshold with the best F1 on dev (the middle of a plateau; 0.5 with no positives).
     With ``min_precision``, the lowest threshold whose dev precision reaches it, where one does:
@@ -81,8 +87,8 @@ def best_threshold(scores: np.ndarray, truth: np.ndarray, min_precision: float |
 
 class TfidfIssueClassifier(BaseEstimator):
     def __init__(self, labels: Sequence[str], cues: dict[str, list[str]] | None = None, cue_weight: float = 0.3,
-                 char_ngram_range: tuple[int, int] = (1, 3), min_df: int = 2, max_features: int = 200_000,
-                 C: float = 0.5, calibration: str = "sigmoid", cv: int = 3,
+                 char_ngram_range: tuple[int, int] = (1, 2), min_df: int = 2, max_features: int = 200_000,
+                 C: float = 1.0, calibration: str = "sigmoid", cv: int = 3,
                  min_precision: dict[str, float] | None = None):
         self.labels = labels
         self.cues = cues
@@ -100,9 +106,7 @@ class TfidfIssueClassifier(BaseEstimator):
 
     def fit(self, X: Sequence[Segmented], y: Sequence[Sequence[str]]) -> "TfidfIssueClassifier":
         branches = [
-            ("chars", make_pipeline(FunctionTransformer(texts_of), TfidfVectorizer(
-                analyzer="char", ngram_range=self.char_ngram_range, min_df=self.min_df,
-                max_features=self.max_features, sublinear_tf=True))),
+            ("chars", char_tfidf(self.char_ngram_range, self.min_df, self.max_features)),
             ("words", make_pipeline(FunctionTransformer(words_of), TfidfVectorizer(
                 analyzer=word_ngrams, min_df=self.min_df, max_features=self.max_features, sublinear_tf=True))),
         ]

@@ -12,7 +12,7 @@ import yaml
 
 from .. import artefacts, corpus, paths
 from ..corpus import Example
-from ..evaluation.classification import multilabel_report
+from ..evaluation.classification import multilabel_report, reports_markdown
 from ..ingest.normalize import normalize
 from ..labels import codes
 from .tfidf_classifier import TfidfIssueClassifier
@@ -22,7 +22,7 @@ CUES = paths.CONFIGS / "cues.yaml"
 # Forwarding a petition out of the system wrongly costs more than reviewing one by hand.
 MIN_PRECISION = {"out_of_scope": 0.9}
 CARD = """Multi-label issue types of the analyze contract (configs/labels.yaml). Features: character
-1-3-grams and jieba word uni/bigrams (the pipeline's own segmenter), TF-IDF with sublinear tf,
+1-2-grams and jieba word uni/bigrams (the pipeline's own segmenter), TF-IDF with sublinear tf,
 plus one binary feature per cue pattern of configs/cues.yaml; one LinearSVC per label
 (class-balanced) with sigmoid calibration (3-fold), so scores are probabilities; per-label thresholds tuned for F1 on dev, except out_of_scope, whose threshold is
 the lowest reaching 0.9 precision on dev. out_of_scope is given only when no
@@ -74,7 +74,9 @@ def train(tokenizer, out: Path = DEFAULT_DIR, datasets: Path = paths.DATASETS, *
         "metrics": metrics,
     }
     meta = artefacts.save(out, model, meta)
-    artefacts.write_card(out, "Issue-type classifier: TF-IDF + calibrated linear SVM", CARD, meta)
+    thresholds = "Per-label thresholds (tuned on dev): " + ", ".join(f"{k} {v:.3f}" for k, v in meta["thresholds"].items())
+    artefacts.write_card(out, "Issue-type classifier: TF-IDF + calibrated linear SVM", CARD, meta,
+                         [thresholds, ""] + reports_markdown(meta["metrics"]))
     return meta
 
 
