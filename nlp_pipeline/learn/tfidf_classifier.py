@@ -19,7 +19,7 @@ from sklearn.pipeline import FeatureUnion, make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
-from ..labels import decide
+from ..labels import ThresholdedScores
 
 Segmented = tuple[str, Sequence[str]]
 CONTENT = re.compile(r"[\w\u4e00-\u9fff]")
@@ -67,29 +67,21 @@ def char_tfidf(ngram_range: tuple[int, int], min_df: int, max_features: int):
         analyzer="char", ngram_range=ngram_range, min_df=min_df, max_features=max_features, sublinear_tf=True))
 
 
-def best_threshold(scores: np.ndarray, truth: np.ndarray, min_precision: float | None = None) -> float:
-    """The threshold with the best F1 on dev (the middle of a plateau; 0.5 with no positives).
-    With ``min_precision``, the lowest threshold whose dev precision reaches it, where one does:
-    for labels whose false positives cost more than misses."""
+def best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
+    """The threshold with the best F1 on dev: the middle of a plateau; 0.5 with no positives."""
     if truth.sum() == 0:
         return 0.5
     predicted = scores[None, :] >= THRESHOLD_GRID[:, None]
     tp = (predicted & truth[None, :]).sum(axis=1)
-    if min_precision is not None:
-        precision = np.divide(tp, predicted.sum(axis=1), out=np.zeros(len(tp)), where=predicted.sum(axis=1) > 0)
-        reaching = np.flatnonzero((precision >= min_precision) & (tp > 0))
-        if len(reaching):
-            return float(THRESHOLD_GRID[reaching[0]])
     f1s = 2 * tp / (predicted.sum(axis=1) + truth.sum())
     best = np.flatnonzero(f1s >= f1s.max() - 1e-9)
     return float(THRESHOLD_GRID[best[len(best) // 2]])
 
 
-class TfidfIssueClassifier(BaseEstimator):
+class TfidfIssueClassifier(ThresholdedScores, BaseEstimator):
     def __init__(self, labels: Sequence[str], cues: dict[str, list[str]] | None = None, cue_weight: float = 0.3,
                  char_ngram_range: tuple[int, int] = (1, 2), min_df: int = 2, max_features: int = 200_000,
-                 C: float = 1.0, calibration: str = "sigmoid", cv: int = 3,
-                 min_precision: dict[str, float] | None = None):
+                 C: float = 1.0, calibration: str = "sigmoid", cv: int = 3):
         self.labels = labels
         self.cues = cues
         self.cue_weight = cue_weight
@@ -99,7 +91,6 @@ class TfidfIssueClassifier(BaseEstimator):
         self.C = C
         self.calibration = calibration
         self.cv = cv
-        self.min_precision = min_precision
 
     def _indicator(self, label_sets: Sequence[Sequence[str]]) -> np.ndarray:
         return np.array([[code in labels for code in self.labels] for labels in label_sets], dtype=int)
@@ -124,14 +115,9 @@ class TfidfIssueClassifier(BaseEstimator):
 
     def tune_thresholds(self, X: Sequence[Segmented], y: Sequence[Sequence[str]]) -> "TfidfIssueClassifier":
         scores, truth = self.predict_proba(X), self._indicator(y).astype(bool)
-        floors = self.min_precision or {}
-        self.thresholds_ = np.array([best_threshold(scores[:, j], truth[:, j], floors.get(label))
-                                     for j, label in enumerate(self.labels)])
+        self.thresholds_ = np.array([best_threshold(scores[:, j], truth[:, j]) for j in range(len(self.labels))])
         return self
 
     def scores(self, X: Sequence[Segmented]) -> list[dict[str, float]]:
         return [dict(zip(self.labels, map(float, row))) for row in self.predict_proba(X)]
 
-    def predict(self, X: Sequence[Segmented]) -> list[list[str]]:
-        thresholds = dict(zip(self.labels, self.thresholds_))
-        return [decide(scores, thresholds) for scores in self.scores(X)]

@@ -19,14 +19,11 @@ from .tfidf_classifier import TfidfIssueClassifier
 
 DEFAULT_DIR = paths.MODELS / "issue_types_tfidf"
 CUES = paths.CONFIGS / "cues.yaml"
-# Forwarding a petition out of the system wrongly costs more than reviewing one by hand.
-MIN_PRECISION = {"out_of_scope": 0.9}
 CARD = """Multi-label issue types of the analyze contract (configs/labels.yaml). Features: character
 1-2-grams and jieba word uni/bigrams (the pipeline's own segmenter), TF-IDF with sublinear tf,
 plus one binary feature per cue pattern of configs/cues.yaml; one LinearSVC per label
-(class-balanced) with sigmoid calibration (3-fold), so scores are probabilities; per-label thresholds tuned for F1 on dev, except out_of_scope, whose threshold is
-the lowest reaching 0.9 precision on dev. out_of_scope is given only when no
-other label passes. Trained by `nlp-pipeline train classifier`; evaluated by `nlp-pipeline
+(class-balanced) with sigmoid calibration (3-fold), so scores are probabilities; per-label
+thresholds tuned for F1 on dev. out_of_scope is given only when no other label passes. Trained by `nlp-pipeline train classifier`; evaluated by `nlp-pipeline
 evaluate`. Real texts are read from ../shared/datasets and never shipped; the model ships."""
 
 
@@ -59,7 +56,7 @@ def train(tokenizer, out: Path = DEFAULT_DIR, datasets: Path = paths.DATASETS, *
     taidi = corpus.taidi_messages(datasets)
     train_set = [e for e in written + taidi if e.split == "train"]
     dev_set = [e for e in written + taidi if e.split == "dev"]
-    params = {"cues": yaml.safe_load(CUES.read_text(encoding="utf-8")), "min_precision": MIN_PRECISION, **params}
+    params = {"cues": yaml.safe_load(CUES.read_text(encoding="utf-8")), **params}
     model = TfidfIssueClassifier(labels=codes(), **params)
     model.fit(segment(train_set, tokenizer), [e.labels for e in train_set])
     model.tune_thresholds(segment(dev_set, tokenizer), [e.labels for e in dev_set])

@@ -1,0 +1,54 @@
+"""The fine-tuned transformer issue-type classifier at run time: ONNX Runtime, no torch.
+
+Kept apart as the Hugging Face pipelines keep them: ``preprocess`` (tokenise, cut windows),
+``forward`` (the only step that touches the model), ``postprocess`` (pool windows per document,
+sigmoid). Only ``tokenizers`` and ``onnxruntime`` are needed, both small CPU wheels.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..labels import ThresholdedScores
+from .windows import Batch, batch, pool_max
+
+
+class OnnxIssueClassifier(ThresholdedScores):
+    def __init__(self, directory: Path, meta: dict, threads: int | None = None):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = onnxruntime.InferenceSession(str(directory / meta["file"]), options,
+                                                    providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.labels = meta["labels"]
+        self.thresholds_ = np.array([meta["thresholds"][c] for c in self.labels])
+        self.window = meta["window"]
+
+    def preprocess(self, texts: Sequence[str]) -> Batch:
+        ids = [encoding.ids for encoding in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+        special = {name: self.tokenizer.token_to_id(token) for name, token in
+                   (("bos", "<s>"), ("eos", "</s>"), ("pad", "<pad>"))}
+        return batch(ids, length=self.window["length"], stride=self.window["stride"], **special)
+
+    def forward(self, prepared: Batch, rows: int = 16) -> np.ndarray:
+        outputs = []
+        for start in range(0, len(prepared.input_ids), rows):
+            feed = {"input_ids": prepared.input_ids[start:start + rows],
+                    "attention_mask": prepared.attention_mask[start:start + rows]}
+            outputs.append(self.session.run(["logits"], feed)[0])
+        return np.concatenate(outputs)
+
+    def postprocess(self, logits: np.ndarray, prepared: Batch, documents: int) -> list[dict[str, float]]:
+        pooled = pool_max(logits, prepared.owner, documents)
+        probabilities = 1.0 / (1.0 + np.exp(-pooled))
+        return [dict(zip(self.labels, map(float, row))) for row in probabilities]
+
+    def scores(self, X: Sequence[tuple[str, Sequence[str]]]) -> list[dict[str, float]]:
+        texts = [text for text, _ in X]
+        prepared = self.preprocess(texts)
+        return self.postprocess(self.forward(prepared), prepared, len(texts))
