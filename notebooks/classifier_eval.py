@@ -67,6 +67,24 @@ per_label = pd.DataFrame(rows)
 per_label.pivot_table(index=["set", "label"], columns="method", values="f1").round(3)
 
 # %% [markdown]
+# ## scikit-learn baseline against the fine-tuned transformer
+#
+# Both shipped models on the same held-out documents (the transformer section is skipped when
+# `models/issue_types_e5` has not been trained).
+
+# %%
+candidates = {"tfidf (baseline)": model}
+if (paths.MODELS / "issue_types_e5" / "meta.json").exists():
+    candidates["e5 transformer (ONNX int8)"] = artefacts.load(paths.MODELS / "issue_types_e5")[0]
+comparison = []
+for method, candidate in candidates.items():
+    for name, examples in sets.items():
+        report = multilabel_report([e.labels for e in examples], candidate.predict(segment(examples, tokenizer)), labels)
+        comparison.append({"model": method, "set": name, "macro F1": report["macro"]["f1"],
+                           "micro F1": report["micro"]["f1"], "exact match": report["exact_match"]})
+pd.DataFrame(comparison).pivot_table(index="set", columns="model", values=["macro F1", "micro F1"]).round(3)
+
+# %% [markdown]
 # ## Label co-occurrence (gold) and confusion (gold label → predicted label)
 #
 # Confusion for multi-label data: cell (g, p) counts documents with gold label g that received

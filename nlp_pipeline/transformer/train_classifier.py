@@ -108,7 +108,7 @@ def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths
             loss.backward()
             optimizer.step()
             schedule.step()
-            total += float(loss)
+            total += loss.item()
         log(f"epoch {epoch + 1}/{epochs}: loss {total / len(chunks):.4f}")
 
     model.eval()

@@ -1,0 +1,74 @@
+"""The character NER model at run time (ONNX Runtime): entities with character offsets.
+
+preprocess cuts each text into chunks of at most ``max_chars`` characters at sentence ends and
+maps every character to its own piece; forward runs the model; postprocess decodes BIO with
+the transition rule and shifts spans back to the text's offsets.
+"""
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .char_ner import char_ids, decode
+
+SENTENCE_END = re.compile(r"[。！？；\n]")
+
+
+def chunks(text: str, limit: int) -> list[tuple[int, int]]:
+    """(start, end) pieces of at most ``limit`` characters, cut after sentence ends if possible."""
+    out, start = [], 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            cuts = [m.end() for m in SENTENCE_END.finditer(text, start, end)]
+            end = cuts[-1] if cuts else end
+        out.append((start, end))
+        start = end
+    return out
+
+
+class OnnxCharNer:
+    def __init__(self, directory: Path, meta: dict, threads: int | None = None):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = onnxruntime.InferenceSession(str(directory / meta["file"]), options,
+                                                    providers=["CPUExecutionProvider"])
+        self.vocabulary = Tokenizer.from_file(str(directory / "tokenizer.json")).get_vocab()
+        self.tags = meta["tags"]
+        self.max_chars = meta["max_chars"]
+
+    def preprocess(self, texts: Sequence[str]) -> list[tuple[int, int, int]]:
+        return [(i, s, e) for i, text in enumerate(texts) for s, e in chunks(text, self.max_chars)]
+
+    def forward(self, texts: Sequence[str], pieces: list[tuple[int, int, int]], rows: int = 32) -> list[np.ndarray]:
+        v = self.vocabulary
+        unk, bos, eos, pad = v["<unk>"], v["<s>"], v["</s>"], v["<pad>"]
+        out = []
+        for start in range(0, len(pieces), rows):
+            part = pieces[start:start + rows]
+            width = max(e - s for _, s, e in part) + 2
+            ids = np.full((len(part), width), pad, dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for r, (i, s, e) in enumerate(part):
+                ids[r, :e - s + 2] = [bos] + char_ids(texts[i][s:e], v, unk) + [eos]
+                mask[r, :e - s + 2] = 1
+            logits = self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask})[0]
+            out += [logits[r, 1:e - s + 1] for r, (_, s, e) in enumerate(part)]
+        return out
+
+    def postprocess(self, texts: Sequence[str], pieces, logits: list[np.ndarray]) -> list[list[tuple[int, int, str]]]:
+        found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        for (i, s, _), scores in zip(pieces, logits):
+            log_probs = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
+            found[i] += [(s + a, s + b, kind) for a, b, kind in decode(log_probs, self.tags)]
+        return found
+
+    def entities(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        pieces = self.preprocess(texts)
+        return self.postprocess(texts, pieces, self.forward(texts, pieces))
