@@ -173,6 +173,20 @@ def train_ner(
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
 
 
+@train_app.command("flags")
+def train_flags(
+    out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "meeting_flags",
+    config: ConfigOption = None,
+) -> None:
+    """Train the meeting-flag sentence classifier on the corpus gold flags; write model + card."""
+    from .language import load_language
+    from .learn.train_flags import train
+
+    meta = train(load_language(config, {"nlp.pipeline": ["sentencizer"]}), out)
+    _print_reports(meta["metrics"], Console())
+    typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
+
+
 @train_app.command("kind")
 def train_kind(
     out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "doc_kind",

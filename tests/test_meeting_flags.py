@@ -1,0 +1,23 @@
+"""Meeting flags through the whole pipeline: paraphrases caught, proper procedure left alone."""
+
+import pytest
+
+
+@pytest.mark.parametrize("text, flag_type", [
+    ("局务会议记录\n张局长：这事我和书记昨天已经碰过了，今天走个程序，大家没意见就通过。", "pre_decided"),
+    ("党组会议纪要\n本次会议未通知派驻纪检监察组参加，会上研究了干部调整事项。", "exclude_supervision"),
+    ("村两委会议记录\n会议记录是事后让文书补写的，当天根本没有开会。", "perfunctory"),
+])
+def test_paraphrased_violations_are_flagged(pipeline, text, flag_type):
+    result = pipeline.analyze_text(text)
+    assert flag_type in {f.type for f in result.meeting_flags}
+    assert "collective_decision" in {label.code for label in result.labels}
+
+
+def test_proper_procedure_is_not_flagged(pipeline):
+    text = ("党组会议纪要\n会前，办公室已将会议材料送达各参会同志，并书面征求了各科室意见。"
+            "驻局纪检监察组组长列席会议。经集体研究，会议同意该方案，局长最后表态。"
+            "表决情况：到会7人，同意6人，反对1人，反对意见已记录在案。")
+    result = pipeline.analyze_text(text)
+    assert result.meeting_flags == []
+    assert "collective_decision" not in {label.code for label in result.labels}
