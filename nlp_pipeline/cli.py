@@ -201,14 +201,26 @@ def train_kind(
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
 
 
+class Task(str, Enum):
+    issue_types = "issue-types"
+    flags = "flags"
+    officials = "officials"
+
+
 @app.command()
 def evaluate(
-    model: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "issue_types_tfidf",
+    task: Annotated[Task, typer.Option(help="what to score")] = Task.issue_types,
+    model: Annotated[Path, typer.Option(help="model directory (issue types)")] = paths.MODELS / "issue_types_tfidf",
     datasets: DatasetsOption = paths.DATASETS,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: one JSON document")] = OutputFormat.table,
     config: ConfigOption = None,
 ) -> None:
-    """Per-label P/R/F1, micro and macro, on every held-out set, beside the keyword floor."""
+    """Per-label P/R/F1, micro and macro, on every held-out set, beside the keyword floor; or
+    document-level meeting flags; or officials (name, title, unit, role exact match)."""
+    if task is not Task.issue_types:
+        reports = _evaluate_extraction(task, datasets, config)
+        typer.echo(json.dumps(reports, ensure_ascii=False, indent=None if output_format is OutputFormat.jsonl else 1))
+        return
     from . import artefacts
     from .evaluation.classification import multilabel_report
     from .evaluation.keyword_floor import keyword_labels
@@ -259,6 +271,24 @@ def build_base(
 
     info = build(out, prune=prune)
     typer.echo(f"wrote {out}: vocabulary {info['vocab_size']:,} of {info['original_vocab_size']:,} pieces")
+
+
+def _evaluate_extraction(task: Task, datasets: Path, config: Path | None) -> dict:
+    from . import artefacts, corpus
+
+    written_test = [e for e in corpus.written() if e.split == "test"]
+    if task is Task.flags:
+        from .language import load_language
+        from .learn.train_flags import document_report, document_sentences
+
+        model, _ = artefacts.load(paths.MODELS / "meeting_flags")
+        nlp = load_language(config, {"nlp.pipeline": ["sentencizer"]})
+        return {"corpus test": document_report(model, document_sentences(nlp, written_test), model.thresholds_)}
+    from .evaluation.officials import evaluate_pipeline
+    from .pipeline import Pipeline
+
+    sets = {"CCDI cases and headlines": corpus.ccdi_officials(datasets), "corpus test": written_test}
+    return evaluate_pipeline(Pipeline(config), {name: examples for name, examples in sets.items() if examples})
 
 
 @app.command()

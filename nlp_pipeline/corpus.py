@@ -110,3 +110,27 @@ def stats(examples: list[Example]) -> dict:
         "officials": sum(len(e.officials) for e in examples),
         "length": {"min": lengths[0], "median": lengths[len(lengths) // 2], "max": lengths[-1]} if lengths else {},
     }
+
+
+CCDI_HEADLINES = Path("ccdi-headlines") / "headlines.jsonl"
+
+
+def ccdi_officials(datasets: Path = paths.DATASETS, corpora: Path = CORPORA) -> list[Example]:
+    """CCDI cases and headlines with gold officials; the gold is kept as offsets only."""
+    gold_path = corpora / "real" / "ccdi_officials.jsonl"
+    cases, headlines = datasets / CCDI_CASES, datasets / CCDI_HEADLINES
+    if not (gold_path.exists() and cases.exists() and headlines.exists()):
+        return []
+    texts = {("cases", f"{r['source_file']}#{r['paragraph_index']}"): r["text"] for r in read_jsonl(cases)}
+    texts.update({("headlines", r["url"]): r["title"] for r in read_jsonl(headlines)})
+    examples = []
+    for record in read_jsonl(gold_path):
+        text = texts[(record["source"], record["id"])]
+
+        def cut(span):
+            return text[span[0]:span[1]] if span else None
+
+        officials = [{"name": cut(o["name"]), "title": cut(o["title"]), "unit": cut(o["unit"]), "role": o["role"]}
+                     for o in record["officials"]]
+        examples.append(Example(id=record["id"], text=text, labels=[], kind="other", split="test", officials=officials))
+    return examples

@@ -70,6 +70,12 @@ class DomainSegmenter:
             self.surnames = {word for word, _ in read_dictionary(self.surnames_path)}
         self._jieba = segmenter
 
+    @property
+    def word_frequency(self) -> dict[str, int]:
+        """jieba's word frequencies with the domain words: how word-like a string is."""
+        self.initialize()
+        return self._jieba.FREQ
+
     def cut(self, text: str) -> list[str]:
         """Words of ``text``; they concatenate back to it exactly."""
         self.initialize()

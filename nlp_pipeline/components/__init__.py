@@ -19,3 +19,4 @@ for _name, _default in FINDINGS.items():
 from . import doc_kind  # noqa: E402,F401
 from . import issue_types  # noqa: E402,F401
 from . import meeting_flags  # noqa: E402,F401
+from . import officials  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Extraction of structured findings (officials) from normalised text."""

@@ -1,0 +1,190 @@
+"""Officials a document concerns, by rules around the title lexicon: name, title, unit, role.
+
+A public official is almost always written with a post: 县交通运输局党组书记、局长周海峰,
+副局长 葛春燕, 石永安（董事、总经理）, 刘局长. The rules anchor on the posts of
+configs/dictionaries/titles.txt (plus words ending in a post suffix), take the name after the post
+(surname + one or two characters, or a 某/某某 pseudonym), the chain of posts before it as the
+title and the organisation before that as the unit. Petitioners are found by how letters name
+their writer (我叫…, 举报人：…). Roles other than petitioner come from whether the person's
+sentence describes conduct (subject) or not (mentioned).
+"""
+
+import re
+from dataclasses import dataclass
+
+from ..language import read_dictionary
+
+HAN = r"\u4e00-\u9fff"
+POST_SUFFIX = r"(?:书记|长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
+UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学"
+               r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
+STOP_BEFORE_UNIT = re.compile(r"的|是|向|对|把|被|在|给|将|请|据|反映|举报|实名|检举|控告|关于|我|你|他|其|该|原任|担任")
+NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作发介汇违利收受涉严未不没曾还就先后及以分所多接安私让当个们都又再来去到会称讲")
+# 公司原党委|书记: the party organ of an organisation belongs to the post; of a territory
+# (广西壮族自治区党委|副书记) it is the unit.
+PARTY_ORGAN_IN_TITLE = re.compile(r"(?<![省市县区州盟旗镇乡])(?:党委|党组|党工委|党支部|党总支)$")
+WORD_AFTER_NAME = 50  # jieba frequency from which two characters after a name read as the next word (虚报)
+COMMON_WORD = 5000    # and from which a "given name" is an ordinary word (银行)
+NOT_NAME_START = set("原时前副党区")  # surnames, but far more often the word before or inside a post
+ROSTER = re.compile(r"(?:出席|列席|参加|参会|缺席|请假|主持|记录|参会人员|出席人员|列席人员|参加人员|记录人|主持人|与会人员|到会)[人员]*[:：]")
+PETITIONER = re.compile(rf"(?:我叫|本人|我是|举报人[:：]\s*|反映人[:：]\s*|来电人[:：]\s*|来信人[:：]\s*|信访人[:：]\s*|来访人[:：]\s*|署名[:：]\s*)"
+                        rf"(?P<name>[{HAN}]{{2,3}})")
+
+
+@dataclass
+class Mention:
+    name: str
+    title: str | None
+    unit: str | None
+    role: str
+    start: int
+    end: int
+
+
+class OfficialsExtractor:
+    def __init__(self, titles_path, surnames_path, conduct_patterns: list[str], word_frequency: dict[str, int],
+                 subject_patterns: list[str] = (), lesson_context: str = "(?!)"):
+        self.frequency = word_frequency
+        self.sanctions = [re.compile(p) for p in subject_patterns]
+        self.lesson = re.compile(lesson_context)
+        titles = [w for w, tag in read_dictionary(titles_path) if tag == "title"]
+        surnames = [w for w, _ in read_dictionary(surnames_path) if w not in NOT_NAME_START]
+        post = "|".join(sorted(map(re.escape, titles), key=len, reverse=True))
+        self.surname = "|".join(sorted(map(re.escape, surnames), key=len, reverse=True))
+        # one post: optional 原/时任, optional modifier (分管, a department), a post word
+        former = r"(?:原|时任|前|现任)?(?:分管|常务|主管|专职)?"
+        exact = rf"{former}(?:{post})"                       # 原党组成员
+        qualified = rf"{former}[{HAN}]{{0,16}}?(?:{post})"     # 执行局原局长, 农村公路管理站站长
+        generic = rf"{former}[{HAN}]{{1,6}}{POST_SUFFIX}"     # posts the lexicon lacks
+        # tried in this order: the more a chain relies on the lexicon, the more it is trusted
+        self.title_chains = [re.compile(rf"{exact}(?:、{qualified})*"), re.compile(rf"{qualified}(?:、{qualified})*"),
+                             re.compile(rf"(?:{qualified}|{generic})(?:、(?:{qualified}|{generic}))*")]
+        self.anchor = re.compile(rf"(?:{post}|{POST_SUFFIX})[ \u3000]?(?=(?:{self.surname}))")
+        self.paren_title = re.compile(rf"(?P<name>(?:{self.surname})[{HAN}]{{1,2}})（(?P<title>[^（）]{{2,30}}?)）")
+        # 刘局长: at the start of a clause or after a word that takes a person as its object
+        self.post_reference = re.compile(rf"(?:(?<![{HAN}])|(?<=[找问和与说让给向对被叫是请把跟]))"
+                                         rf"(?P<name>(?:{self.surname})(?:{post}))")
+        self.conduct = [re.compile(p) for p in conduct_patterns]
+
+    def _name_at(self, text: str, i: int) -> str | None:
+        """Surname + 某/某某, else surname + one or two characters (two when the third reads
+        as the start of what follows the name)."""
+        match = re.match(rf"(?:{self.surname})(?:某+|[{HAN}]{{1,2}})", text[i:])
+        if not match:
+            return None
+        name = match.group()
+        if "某" in name:
+            return name
+        if len(name) == 3 and (name[2] in NAME_TAIL_STOP or self.frequency.get(text[i + 2:i + 4], 0) >= WORD_AFTER_NAME):
+            name = name[:2]
+        if len(name) == 3 and (self.frequency.get(name[1:], 0) > COMMON_WORD or re.search(UNIT_SUFFIX + "$", name)):
+            return None  # 长安银行, 长宁街道: a word or a place, not a name
+        return name
+
+    def _title_and_unit(self, text: str, end: int, floor: int = 0) -> tuple[str | None, str | None]:
+        """The post chain ending at ``end`` and the organisation written right before it: the
+        longest organisation (ending in an organisation suffix, before any 、) that leaves a post
+        chain, the chains trusted most tried first."""
+        start = end
+        while start > floor and re.match(rf"[{HAN}、（）]", text[start - 1]) and end - start < 50:
+            start -= 1
+        phrase = re.split(STOP_BEFORE_UNIT, text[start:end])[-1]
+        heads = [cut for cut in range(len(phrase)) if cut == 0 or (
+            cut >= 2 and "、" not in phrase[:cut] and re.search(UNIT_SUFFIX + "$", phrase[:cut])
+            and not PARTY_ORGAN_IN_TITLE.search(phrase[:cut]))]
+        for cut in [c for c in reversed(heads) if c] + [0]:
+            for chain in self.title_chains:
+                if chain.fullmatch(phrase[cut:]):
+                    return phrase[cut:], phrase[:cut].lstrip("和与及") or None
+        return None, None
+
+    def _is_subject(self, text: str, name: str, flagged: list[tuple[int, int]], alleged: bool) -> bool:
+        """Whether a sentence naming the person describes conduct (in a document alleging some),
+        a sanction, or carries a meeting flag."""
+        lesson = bool(self.lesson.search(text))
+        for sentence in re.finditer(r"[^。！？\n]+", text):
+            if name in sentence.group():
+                if alleged and any(p.search(sentence.group()) for p in self.conduct):
+                    return True
+                if not lesson and any(p.search(sentence.group()) for p in self.sanctions):
+                    return True
+                if any(s < sentence.end() and sentence.start() < e for s, e in flagged):
+                    return True
+        return False
+
+    def _rosters_and_lists(self, text: str, found: dict, add) -> None:
+        """Names in attendance lists (出席：江明远、魏春生) and names listed after a titled one
+        (副局长 葛春燕、罗天明: both 副局长)."""
+        for roster in ROSTER.finditer(text):
+            end = len(text)
+            for stop in ("\n", "。", "；"):
+                position = text.find(stop, roster.end())
+                if position >= 0:
+                    end = min(end, position)
+            for item in re.finditer(rf"[^、，,；;\s]+", text[roster.end():end]):
+                start = roster.end() + item.start()
+                name = self._name_at(text, start)
+                if name and (len(item.group()) <= 3 or item.group()[len(name):len(name) + 1] in "（("):
+                    known = found.get(name)
+                    if known is None:
+                        add(Mention(name, None, None, "mentioned", start, start + len(name)))
+        for mention in list(found.values()):
+            cursor = mention.end
+            while mention.title and text[cursor:cursor + 1] == "、":
+                name = self._name_at(text, cursor + 1)
+                if not name or name in found:
+                    break
+                add(Mention(name, mention.title, mention.unit, mention.role, cursor + 1, cursor + 1 + len(name)))
+                cursor += 1 + len(name)
+
+    def extract(self, text: str, labels: list[str] | None = None,
+                flagged: list[tuple[int, int]] | None = None) -> list[Mention]:
+        """Officials and petitioners; ``labels`` and ``flagged`` (evidence spans) decide who is a
+        subject: nobody is, in a document that alleges nothing."""
+        labels = [label for label in (labels or []) if label != "out_of_scope"]
+        found: dict[str, Mention] = {}
+
+        def add(mention: Mention) -> None:
+            known = found.get(mention.name)
+            if known is None:
+                found[mention.name] = mention
+            else:
+                known.title = known.title or mention.title
+                known.unit = known.unit or mention.unit
+                if mention.role == "petitioner" or (mention.role == "subject" and known.role == "mentioned"):
+                    known.role = mention.role
+
+        for match in PETITIONER.finditer(text):
+            name = match.group("name")
+            if re.match(rf"(?:{self.surname})", name):
+                name = self._name_at(text, match.start("name")) or name
+                add(Mention(name, None, None, "petitioner", match.start("name"), match.start("name") + len(name)))
+        floor = 0  # a post's phrase never reaches back past the previous name
+        for match in self.anchor.finditer(text):
+            name_start = match.end()
+            name = self._name_at(text, name_start)
+            if not name:
+                continue
+            title_end = match.end() - (1 if text[match.end() - 1] in " \u3000" else 0)
+            title, unit = self._title_and_unit(text, title_end, floor)
+            floor = name_start + len(name)
+            if title is None:
+                continue
+            add(Mention(name, title, unit, "mentioned", name_start, name_start + len(name)))
+        self._rosters_and_lists(text, found, add)
+        for match in self.paren_title.finditer(text):
+            if not any(chain.fullmatch(match.group("title")) for chain in self.title_chains):
+                continue
+            add(Mention(match.group("name"), match.group("title"), None, "mentioned",
+                        match.start("name"), match.end("name")))
+        for match in self.post_reference.finditer(text):
+            reference = match.group("name")
+            surname, post = reference[0], reference[1:]
+            if any(n.startswith(surname) and (m.title or "").endswith(post) for n, m in found.items() if n != reference):
+                continue
+            if len(post) >= 2 and not any(reference in n for n in found):
+                add(Mention(reference, post, None, "mentioned", match.start(), match.end()))
+        for mention in found.values():
+            if mention.role == "mentioned" and self._is_subject(text, mention.name, flagged or [], bool(labels)):
+                mention.role = "subject"
+        return sorted(found.values(), key=lambda m: m.start)

@@ -1,0 +1,63 @@
+"""Officials by the rules around the title lexicon: the shapes that official text uses."""
+
+import pytest
+
+from nlp_pipeline import paths
+from nlp_pipeline.extract.officials import OfficialsExtractor
+
+
+@pytest.fixture(scope="module")
+def extractor(segmenter):
+    return OfficialsExtractor(paths.CONFIGS / "dictionaries" / "titles.txt", paths.CONFIGS / "dictionaries" / "surnames.txt",
+                              ["违规收受", "克扣"], segmenter.word_frequency, ["纪律审查", "开除党籍"], "警示教育")
+
+
+def people(found):
+    return {(m.name, m.title, m.unit, m.role) for m in found}
+
+
+def test_unit_title_chain_and_name(extractor):
+    found = extractor.extract("县交通运输局党组书记、局长周海峰违规收受礼金。", ["eight_rules"])
+    assert people(found) == {("周海峰", "党组书记、局长", "县交通运输局", "subject")}
+    assert found[0].start == 13 and found[0].end == 16
+
+
+def test_former_posts_and_several_officials_with_their_own_units(extractor):
+    text = "临江市住建局原副局长宋某某和禾丰区民政局社会救助科科长马德胜克扣低保金。"
+    assert people(extractor.extract(text, ["harming_public"])) == {
+        ("宋某某", "原副局长", "临江市住建局", "subject"), ("马德胜", "科长", "禾丰区民政局社会救助科", "subject")}
+
+
+def test_petitioner_roster_and_parenthesised_posts(extractor):
+    text = "尊敬的纪委领导：我叫陈秀兰，现实名反映。\n出席：江明远、魏春生\n石永安（董事、总经理）参加会议。"
+    found = {m.name: m for m in extractor.extract(text, [])}
+    assert found["陈秀兰"].role == "petitioner"
+    assert {"江明远", "魏春生"} <= set(found)
+    assert found["石永安"].title == "董事、总经理"
+
+
+def test_post_references_resolve_to_the_full_name(extractor):
+    text = "副局长刘志强在会上发言。会后刘局长又找了承包商。张书记没有表态。"
+    found = {m.name: m for m in extractor.extract(text, [])}
+    assert "刘局长" not in found and "刘志强" in found
+    assert found["张书记"].title == "书记"
+
+
+def test_words_that_look_like_names_are_not_people(extractor):
+    assert extractor.extract("陕西省长安银行股份有限公司发布公告。", []) == []
+    assert extractor.extract("禾丰区长宁街道红星社区居民。", []) == []
+
+
+def test_lessons_from_others_cases_only_mention(extractor):
+    text = "召开警示教育会，通报了原局长王某某被开除党籍的案例。"
+    assert {m.role for m in extractor.extract(text, [])} == {"mentioned"}
+
+
+def test_real_ccdi_officials(datasets, pipeline):
+    from nlp_pipeline import corpus
+    from nlp_pipeline.evaluation.officials import evaluate_pipeline
+
+    examples = corpus.ccdi_officials(datasets)
+    assert len(examples) == 100
+    report = evaluate_pipeline(pipeline, {"ccdi": examples})["ccdi"]
+    assert report["name"]["f1"] >= 0.9 and report["title"]["f1"] >= 0.85 and report["unit"]["f1"] >= 0.85
