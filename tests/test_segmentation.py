@@ -5,7 +5,6 @@ from typer.testing import CliRunner
 from nlp_pipeline.cli import app
 from nlp_pipeline.evaluation.segmentation import read_conllu, read_segmented, score, segment_all
 from nlp_pipeline.language import read_dictionary
-from nlp_pipeline import paths
 
 
 @pytest.mark.parametrize(

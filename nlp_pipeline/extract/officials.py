@@ -121,7 +121,7 @@ class OfficialsExtractor:
                 position = text.find(stop, roster.end())
                 if position >= 0:
                     end = min(end, position)
-            for item in re.finditer(rf"[^、，,；;\s]+", text[roster.end():end]):
+            for item in re.finditer(r"[^、，,；;\s]+", text[roster.end():end]):
                 start = roster.end() + item.start()
                 name = self._name_at(text, start)
                 if name and (len(item.group()) <= 3 or item.group()[len(name):len(name) + 1] in "（("):

@@ -8,7 +8,6 @@ with a few hundred documents, loses nothing measurable.
 """
 
 import datetime
-import math
 import random
 import shutil
 from pathlib import Path
@@ -21,7 +20,7 @@ from ..ingest.normalize import normalize
 from ..labels import codes
 from ..learn.tfidf_classifier import best_threshold
 from ..learn.train_classifier import held_out_sets
-from .windows import batch, pool_max
+from .windows import batch
 
 DEFAULT_DIR = paths.MODELS / "issue_types_e5"
 BASE_DIR = paths.HOME / "build" / "e5-small-zh"

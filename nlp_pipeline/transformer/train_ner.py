@@ -38,7 +38,7 @@ def corpus_sentences(examples) -> list[Sentence]:
             if official.get("unit"):
                 surfaces.append((official["unit"], unit_type(official["unit"])))
         for match in re.finditer(r"[^。！？\n]{4,%d}[。！？]?" % MAX_CHARS, text):
-            sentence, offset = match.group(), match.start()
+            sentence = match.group()
             spans, taken = [], set()
             for surface, kind in sorted(surfaces, key=lambda s: -len(s[0])):
                 for found in re.finditer(re.escape(surface), sentence):
