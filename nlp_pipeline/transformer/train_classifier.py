@@ -3,8 +3,8 @@
 Same data and protocol as the scikit-learn baseline (corpus train + real-message train; dev
 thresholds; held-out sets scored separately), so the two compare on equal terms. Each
 document is cut into windows that all carry its labels; at prediction the windows' logits are
-max-pooled. The lower encoder layers stay frozen: on two CPU cores that halves the cost and,
-with a few hundred documents, loses nothing measurable.
+max-pooled. The embeddings and the lower encoder layers stay frozen (``train_layers`` sets how
+many top layers learn), which keeps backward passes short enough to train on two CPU cores.
 """
 
 import datetime
