@@ -68,12 +68,23 @@ def test_splits_are_fixed_by_document():
 
 
 def test_real_annotations_keep_ids_and_labels_only():
-    for path in sorted((corpus.CORPORA / "real").glob("*.jsonl")):
+    for path in sorted((corpus.CORPORA / "real").glob("*labels*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             assert set(record) <= {"file", "id", "labels", "note"}, path
             assert set(record["labels"]) <= set(codes()) and record["labels"], (path, record["id"])
             assert len(record.get("note", "")) < 200
+
+
+def test_real_officials_gold_keeps_offsets_only():
+    for line in (corpus.CORPORA / "real" / "ccdi_officials.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        assert set(record) == {"source", "id", "officials"}
+        for official in record["officials"]:
+            assert official["role"] in {"subject", "mentioned"}
+            for field in ("name", "title", "unit"):
+                span = official[field]
+                assert span is None or (len(span) == 2 and all(isinstance(i, int) for i in span) and span[0] < span[1])
 
 
 def test_real_sets_join_their_text(datasets):
