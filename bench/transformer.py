@@ -15,6 +15,7 @@ import time
 import numpy as np
 
 from nlp_pipeline import artefacts, corpus, paths
+from nlp_pipeline.transformer.onnx_session import open_session
 from nlp_pipeline.transformer.train_classifier import BASE_DIR
 
 
@@ -24,15 +25,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
 
-    import onnxruntime
     import torch
     from transformers import AutoModel
 
     torch.set_num_threads(args.threads)
     model_dir = paths.MODELS / "issue_types_e5"
     classifier, meta = artefacts.load(model_dir)
-    classifier.session = onnxruntime.InferenceSession(
-        str(model_dir / meta["file"]), _options(onnxruntime, args.threads), providers=["CPUExecutionProvider"])
+    classifier.session = open_session(model_dir / meta["file"], args.threads)
     texts = sorted((e.text for e in corpus.written()), key=len)[-args.docs:]
     ids = []
     for encoding in classifier.tokenizer.encode_batch(texts, add_special_tokens=False):
@@ -57,12 +56,6 @@ def main() -> None:
     onnx_rate = len(ids) / (time.perf_counter() - started)
     print(f"{'baseline: torch fp32':<28} {torch_rate:8.2f} docs/s")
     print(f"{'onnxruntime int8':<28} {onnx_rate:8.2f} docs/s   ({onnx_rate / torch_rate:.2f}x)")
-
-
-def _options(onnxruntime, threads: int):
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    return options
 
 
 if __name__ == "__main__":

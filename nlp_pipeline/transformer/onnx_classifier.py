@@ -12,18 +12,14 @@ import numpy as np
 
 from ..labels import ThresholdedScores
 from .windows import Batch, batch, pool_max
+from .onnx_session import open_session
 
 
 class OnnxIssueClassifier(ThresholdedScores):
     def __init__(self, directory: Path, meta: dict, threads: int | None = None):
-        import onnxruntime
         from tokenizers import Tokenizer
 
-        options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        self.session = onnxruntime.InferenceSession(str(directory / meta["file"]), options,
-                                                    providers=["CPUExecutionProvider"])
+        self.session = open_session(directory / meta["file"], threads)
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.labels = meta["labels"]
         self.thresholds_ = np.array([meta["thresholds"][c] for c in self.labels])

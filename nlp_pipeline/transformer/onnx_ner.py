@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .char_ner import char_ids, decode
+from .onnx_session import open_session
 
 SENTENCE_END = re.compile(r"[。！？；\n]")
 
@@ -31,14 +32,9 @@ def chunks(text: str, limit: int) -> list[tuple[int, int]]:
 
 class OnnxCharNer:
     def __init__(self, directory: Path, meta: dict, threads: int | None = None):
-        import onnxruntime
         from tokenizers import Tokenizer
 
-        options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        self.session = onnxruntime.InferenceSession(str(directory / meta["file"]), options,
-                                                    providers=["CPUExecutionProvider"])
+        self.session = open_session(directory / meta["file"], threads)
         self.vocabulary = Tokenizer.from_file(str(directory / "tokenizer.json")).get_vocab()
         self.tags = meta["tags"]
         self.max_chars = meta["max_chars"]

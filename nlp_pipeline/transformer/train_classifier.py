@@ -20,6 +20,7 @@ from ..ingest.normalize import normalize
 from ..labels import codes
 from ..learn.tfidf_classifier import best_threshold
 from ..learn.train_classifier import held_out_sets
+from .finetune import export_int8, fit, freeze_lower_layers
 from .windows import batch
 
 DEFAULT_DIR = paths.MODELS / "issue_types_e5"
@@ -51,12 +52,7 @@ def _encoder_classifier(base: Path, labels: int, train_layers: int):
             return self.head(self.dropout(pooled))
 
     model = MeanPoolClassifier()
-    layers = model.encoder.encoder.layer
-    for parameter in model.encoder.embeddings.parameters():
-        parameter.requires_grad = False
-    for layer in layers[: len(layers) - train_layers]:
-        for parameter in layer.parameters():
-            parameter.requires_grad = False
+    freeze_lower_layers(model.encoder, train_layers)
     return model
 
 
@@ -87,41 +83,20 @@ def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths
     targets = np.array([[c in train_set[o].labels for c in labels] for o in train_batch.owner], dtype=np.float32)
 
     model = _encoder_classifier(base, len(labels), train_layers)
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
     order = np.argsort(train_batch.attention_mask.sum(1))  # similar lengths together: less padding
     chunks = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-    steps = max(epochs * len(chunks), 1)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    for epoch in range(epochs):
-        model.train()
-        random.shuffle(chunks)
-        total = 0.0
-        for chunk in chunks:
-            width = int(train_batch.attention_mask[chunk].sum(1).max())
-            ids = torch.from_numpy(train_batch.input_ids[chunk, :width])
-            mask = torch.from_numpy(train_batch.attention_mask[chunk, :width])
-            loss = loss_fn(model(ids, mask), torch.from_numpy(targets[chunk]))
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total += loss.item()
-        log(f"epoch {epoch + 1}/{epochs}: loss {total / len(chunks):.4f}")
 
-    model.eval()
-    work = Path(out) / "_export"
-    work.mkdir(parents=True, exist_ok=True)
-    fp32 = work / "model_fp32.onnx"
+    def chunk_loss(chunk):
+        width = int(train_batch.attention_mask[chunk].sum(1).max())
+        ids = torch.from_numpy(train_batch.input_ids[chunk, :width])
+        mask = torch.from_numpy(train_batch.attention_mask[chunk, :width])
+        return loss_fn(model(ids, mask), torch.from_numpy(targets[chunk]))
+
+    fit(model, chunks, chunk_loss, epochs, learning_rate, log)
+    Path(out).mkdir(parents=True, exist_ok=True)
     sample = torch.from_numpy(train_batch.input_ids[:2, :16]), torch.from_numpy(train_batch.attention_mask[:2, :16])
-    torch.onnx.export(model, sample, str(fp32), input_names=["input_ids", "attention_mask"], output_names=["logits"],
-                      dynamic_axes={"input_ids": {0: "rows", 1: "tokens"}, "attention_mask": {0: "rows", 1: "tokens"},
-                                    "logits": {0: "rows"}}, opset_version=17, dynamo=False)
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(str(fp32), str(Path(out) / "model.onnx"), weight_type=QuantType.QInt8)
+    export_int8(model, sample, Path(out), per_token=False)
     shutil.copy(base / "tokenizer.json", Path(out) / "tokenizer.json")
     window = {"length": length, "stride": stride}
     meta = {"name": "issue_types_e5", "format": "onnx", "labels": labels, "window": window,
@@ -142,7 +117,6 @@ def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths
                                                classifier.predict([(normalize(e.text).text, ()) for e in examples]), labels)
                        for name, examples in held_out_sets(datasets).items()}
     meta = artefacts.record(Path(out), "model.onnx", {k: v for k, v in meta.items() if k not in ("file", "sha256", "bytes")})
-    shutil.rmtree(work)
     thresholds = "Per-label thresholds (tuned on dev): " + ", ".join(f"{k} {v:.3f}" for k, v in meta["thresholds"].items())
     artefacts.write_card(Path(out), "Issue-type classifier: fine-tuned multilingual-e5-small (ONNX int8)", CARD, meta,
                          [thresholds, ""] + reports_markdown(meta["metrics"]))

@@ -12,6 +12,7 @@ import numpy as np
 from .. import artefacts, corpus, paths
 from ..ingest.normalize import normalize
 from .char_ner import Sentence, bio_tags, char_ids, encode_tags, read_cluener
+from .finetune import export_int8, fit, freeze_lower_layers
 from .train_classifier import BASE_DIR
 
 DEFAULT_DIR = paths.MODELS / "ner_e5"
@@ -108,46 +109,19 @@ def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths
             return self.head(self.dropout(hidden))
 
     model = CharTagger()
-    for parameter in model.encoder.embeddings.parameters():
-        parameter.requires_grad = False
-    layers = model.encoder.encoder.layer
-    for layer in layers[: len(layers) - train_layers]:
-        for parameter in layer.parameters():
-            parameter.requires_grad = False
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
+    freeze_lower_layers(model.encoder, train_layers)
     order = sorted(range(len(train_set)), key=lambda i: len(train_set[i].text))
     chunks = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-    steps = max(epochs * len(chunks), 1)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
-    for epoch in range(epochs):
-        model.train()
-        random.shuffle(chunks)
-        total = 0.0
-        for chunk in chunks:
-            ids, mask, labels = tensors([train_set[i] for i in chunk])
-            logits = model(ids, mask)
-            loss = loss_fn(logits.reshape(-1, len(tags)), labels.reshape(-1))
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total += loss.item()
-        log(f"epoch {epoch + 1}/{epochs}: loss {total / len(chunks):.4f}")
 
-    model.eval()
-    work = Path(out) / "_export"
-    work.mkdir(parents=True, exist_ok=True)
+    def chunk_loss(chunk):
+        ids, mask, labels = tensors([train_set[i] for i in chunk])
+        return loss_fn(model(ids, mask).reshape(-1, len(tags)), labels.reshape(-1))
+
+    fit(model, chunks, chunk_loss, epochs, learning_rate, log)
+    Path(out).mkdir(parents=True, exist_ok=True)
     ids, mask, _ = tensors(train_set[:2])
-    torch.onnx.export(model, (ids, mask), str(work / "fp32.onnx"), input_names=["input_ids", "attention_mask"],
-                      output_names=["logits"], opset_version=17, dynamo=False,
-                      dynamic_axes={"input_ids": {0: "rows", 1: "tokens"}, "attention_mask": {0: "rows", 1: "tokens"},
-                                    "logits": {0: "rows", 1: "tokens"}})
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(str(work / "fp32.onnx"), str(Path(out) / "model.onnx"), weight_type=QuantType.QInt8)
+    export_int8(model, (ids, mask), Path(out), per_token=True)
     shutil.copy(base / "tokenizer.json", Path(out) / "tokenizer.json")
     meta = {"name": "ner_e5", "format": "onnx-ner", "tags": tags, "max_chars": MAX_CHARS,
             "trained": datetime.date.today().isoformat(),
@@ -159,7 +133,6 @@ def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths
     predicted = tagger.entities([s.text for s in dev_set])
     meta["metrics"] = {"CLUENER dev": span_scores([s.spans for s in dev_set], predicted)}
     meta = artefacts.record(Path(out), "model.onnx", {k: v for k, v in meta.items() if k not in ("file", "sha256", "bytes")})
-    shutil.rmtree(work)
     write_card(Path(out), meta)
     return meta
 

@@ -1,0 +1,59 @@
+"""What fine-tuning the encoder for any head shares: freezing the lower layers, the training loop
+(AdamW, linear warm-up and decay), and export to ONNX with int8 dynamic quantisation."""
+
+import random
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+INPUTS = ["input_ids", "attention_mask"]
+
+
+def freeze_lower_layers(encoder, train_layers: int) -> None:
+    """Embeddings and all but the top ``train_layers`` encoder layers stop learning."""
+    for parameter in encoder.embeddings.parameters():
+        parameter.requires_grad = False
+    layers = encoder.encoder.layer
+    for layer in layers[: len(layers) - train_layers]:
+        for parameter in layer.parameters():
+            parameter.requires_grad = False
+
+
+def fit(model, chunks: list[Sequence[int]], chunk_loss: Callable, epochs: int, learning_rate: float, log=print) -> None:
+    """Train on ``chunks`` (index batches) for ``epochs``; ``chunk_loss(chunk)`` returns the loss."""
+    import torch
+
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=learning_rate,
+                                  weight_decay=0.01)
+    steps = max(epochs * len(chunks), 1)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
+    for epoch in range(epochs):
+        model.train()
+        random.shuffle(chunks)
+        total = 0.0
+        for chunk in chunks:
+            loss = chunk_loss(chunk)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total += loss.item()
+        log(f"epoch {epoch + 1}/{epochs}: loss {total / len(chunks):.4f}")
+    model.eval()
+
+
+def export_int8(model, sample: tuple, out: Path, per_token: bool) -> None:
+    """Write ``out/model.onnx``: the model's logits for (input_ids, attention_mask), int8 weights."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    work = out / "_export"
+    work.mkdir(parents=True, exist_ok=True)
+    axes = {"rows": 0, "tokens": 1}
+    logits_axes = {0: "rows", 1: "tokens"} if per_token else {0: "rows"}
+    torch.onnx.export(model, sample, str(work / "fp32.onnx"), input_names=INPUTS, output_names=["logits"],
+                      dynamic_axes={**{name: {v: k for k, v in axes.items()} for name in INPUTS}, "logits": logits_axes},
+                      opset_version=17, dynamo=False)
+    quantize_dynamic(str(work / "fp32.onnx"), str(out / "model.onnx"), weight_type=QuantType.QInt8)
+    shutil.rmtree(work)
