@@ -17,6 +17,7 @@ CORPORA = paths.HOME / "corpora"
 SPLITS = ("train", "dev", "test")
 TAIDI = Path("taidi2020c-zhihui-zhengwu") / "jsonl"
 CCDI_CASES = Path("ccdi-reports") / "derived" / "cases_from_public_reports.jsonl"
+CCDI_HEADLINES = Path("ccdi-headlines") / "headlines.jsonl"
 
 
 @dataclass
@@ -111,8 +112,6 @@ def stats(examples: list[Example]) -> dict:
         "length": {"min": lengths[0], "median": lengths[len(lengths) // 2], "max": lengths[-1]} if lengths else {},
     }
 
-
-CCDI_HEADLINES = Path("ccdi-headlines") / "headlines.jsonl"
 
 
 def ccdi_officials(datasets: Path = paths.DATASETS, corpora: Path = CORPORA) -> list[Example]:

@@ -15,6 +15,7 @@ import yaml
 
 from .. import artefacts, corpus, paths
 from ..corpus import Example
+from ..evaluation.classification import multilabel_report, reports_markdown
 from ..ingest.normalize import normalize
 from .tfidf_classifier import TfidfIssueClassifier, best_threshold
 
@@ -83,8 +84,6 @@ def document_scores(model, documents) -> np.ndarray:
 
 def document_report(model, documents, thresholds: np.ndarray) -> dict:
     """Document-level typed P/R/F1 per type and micro over types."""
-    from ..evaluation.classification import multilabel_report
-
     scores = document_scores(model, documents)
     predicted = [[t for t, s, th in zip(model.labels, row, thresholds) if s >= th] for row in scores]
     gold = [sorted({f["type"] for f in example.flags}) for example, _, _ in documents]
@@ -108,8 +107,6 @@ def train(nlp, out: Path = DEFAULT_DIR, C: float = 1.0, cue_weight: float = 0.5)
             "data": {"train": {"sentences": len(X), "with a flag": sum(1 for labels in y if labels)}},
             "metrics": metrics}
     meta = artefacts.save(out, model, meta)
-    from ..evaluation.classification import reports_markdown
-
     thresholds = "Per-type thresholds (document-level F1 on dev): " + ", ".join(
         f"{k} {v:.3f}" for k, v in meta["thresholds"].items())
     artefacts.write_card(out, "Meeting flags: sentence classifier over cue patterns and n-grams", CARD, meta,

@@ -9,6 +9,21 @@ from pathlib import Path
 INPUTS = ["input_ids", "attention_mask"]
 
 
+def prepare(base: Path, seed: int):
+    """Build the base checkpoint if it is missing, seed the random generators, and return the
+    base's tokenizer: the same start for every head."""
+    import torch
+    from tokenizers import Tokenizer
+
+    if not (base / "config.json").exists():
+        from .base_model import build
+
+        build(base)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    return Tokenizer.from_file(str(base / "tokenizer.json"))
+
+
 def freeze_lower_layers(encoder, train_layers: int) -> None:
     """Embeddings and all but the top ``train_layers`` encoder layers stop learning."""
     for parameter in encoder.embeddings.parameters():

@@ -8,7 +8,6 @@ many top layers learn), which keeps backward passes short enough to train on two
 """
 
 import datetime
-import random
 import shutil
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from ..ingest.normalize import normalize
 from ..labels import codes
 from ..learn.tfidf_classifier import best_threshold
 from ..learn.train_classifier import held_out_sets
-from .finetune import export_int8, fit, freeze_lower_layers
+from .finetune import export_int8, fit, freeze_lower_layers, prepare
 from .windows import batch
 
 DEFAULT_DIR = paths.MODELS / "issue_types_e5"
@@ -60,16 +59,9 @@ def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths
           learning_rate: float = 1e-4, batch_size: int = 8, length: int = 256, stride: int = 192,
           train_layers: int = 6, seed: int = 13, log=print) -> dict:
     import torch
-    from tokenizers import Tokenizer
 
-    if not (base / "config.json").exists():
-        from .base_model import build
-
-        build(base)
-    torch.manual_seed(seed)
-    random.seed(seed)
+    tokenizer = prepare(base, seed)
     labels = codes()
-    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     special = {n: tokenizer.token_to_id(t) for n, t in (("bos", "<s>"), ("eos", "</s>"), ("pad", "<pad>"))}
 
     def encode(examples):

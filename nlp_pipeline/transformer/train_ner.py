@@ -12,7 +12,7 @@ import numpy as np
 from .. import artefacts, corpus, paths
 from ..ingest.normalize import normalize
 from .char_ner import Sentence, bio_tags, char_ids, encode_tags, read_cluener
-from .finetune import export_int8, fit, freeze_lower_layers
+from .finetune import export_int8, fit, freeze_lower_layers, prepare
 from .train_classifier import BASE_DIR
 
 DEFAULT_DIR = paths.MODELS / "ner_e5"
@@ -63,19 +63,12 @@ def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths
           learning_rate: float = 1e-4, batch_size: int = 32, train_layers: int = 12, limit: int | None = None,
           seed: int = 13, log=print) -> dict:
     import torch
-    from tokenizers import Tokenizer
     from transformers import AutoModel
 
     from .char_ner import span_scores
 
-    if not (base / "config.json").exists():
-        from .base_model import build
-
-        build(base)
-    torch.manual_seed(seed)
-    random.seed(seed)
+    tokenizer = prepare(base, seed)
     tags = bio_tags()
-    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     vocabulary = tokenizer.get_vocab()
     unk, bos, eos, pad = (vocabulary[t] for t in ("<unk>", "<s>", "</s>", "<pad>"))
     train_set = read_cluener(datasets / CLUENER / "train.json")
