@@ -34,15 +34,24 @@ def freeze_lower_layers(encoder, train_layers: int) -> None:
             parameter.requires_grad = False
 
 
-def fit(model, chunks: list[Sequence[int]], chunk_loss: Callable, epochs: int, learning_rate: float, log=print) -> None:
-    """Train on ``chunks`` (index batches) for ``epochs``; ``chunk_loss(chunk)`` returns the loss."""
+def fit(model, chunks: list[Sequence[int]], chunk_loss: Callable, epochs: int, learning_rate: float, log=print,
+        head_factor: float = 1.0) -> None:
+    """Train on ``chunks`` (index batches) for ``epochs``; ``chunk_loss(chunk)`` returns the loss.
+    The freshly initialised ``model.head`` learns ``head_factor`` times faster than the encoder."""
+    import time
+
     import torch
 
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=learning_rate,
-                                  weight_decay=0.01)
+    head = {id(p) for p in model.head.parameters()}
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW([{"params": [p for p in trainable if id(p) not in head]},
+                                   {"params": [p for p in trainable if id(p) in head],
+                                    "lr": learning_rate * head_factor}],
+                                  lr=learning_rate, weight_decay=0.01)
     steps = max(epochs * len(chunks), 1)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
+    started = time.monotonic()
     for epoch in range(epochs):
         model.train()
         random.shuffle(chunks)
@@ -54,7 +63,7 @@ def fit(model, chunks: list[Sequence[int]], chunk_loss: Callable, epochs: int, l
             optimizer.step()
             schedule.step()
             total += loss.item()
-        log(f"epoch {epoch + 1}/{epochs}: loss {total / len(chunks):.4f}")
+        log(f"epoch {epoch + 1}/{epochs}: loss {total / len(chunks):.4f} ({time.monotonic() - started:.0f} s)")
     model.eval()
 
 

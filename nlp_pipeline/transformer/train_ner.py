@@ -60,7 +60,7 @@ def corpus_sentences(examples) -> list[Sentence]:
 
 
 def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths.DATASETS, epochs: int = 3,
-          learning_rate: float = 1e-4, batch_size: int = 32, train_layers: int = 12, limit: int | None = None,
+          learning_rate: float = 1.5e-4, head_factor: float = 10.0, batch_size: int = 32, train_layers: int = 12, limit: int | None = None,
           seed: int = 13, log=print) -> dict:
     import torch
     from transformers import AutoModel
@@ -111,14 +111,14 @@ def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths
         ids, mask, labels = tensors([train_set[i] for i in chunk])
         return loss_fn(model(ids, mask).reshape(-1, len(tags)), labels.reshape(-1))
 
-    fit(model, chunks, chunk_loss, epochs, learning_rate, log)
+    fit(model, chunks, chunk_loss, epochs, learning_rate, log, head_factor)
     Path(out).mkdir(parents=True, exist_ok=True)
     ids, mask, _ = tensors(train_set[:2])
     export_int8(model, (ids, mask), Path(out), per_token=True)
     shutil.copy(base / "tokenizer.json", Path(out) / "tokenizer.json")
     meta = {"name": "ner_e5", "format": "onnx-ner", "tags": tags, "max_chars": MAX_CHARS,
             "trained": datetime.date.today().isoformat(),
-            "params": {"epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size,
+            "params": {"epochs": epochs, "learning_rate": learning_rate, "head_factor": head_factor, "batch_size": batch_size,
                        "train_layers": train_layers, "seed": seed, "limit": limit},
             "data": {"train": {"CLUENER train and corpus sentences": len(train_set)}}}
     meta = artefacts.record(Path(out), "model.onnx", meta)
