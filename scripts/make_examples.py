@@ -6,7 +6,7 @@ Needs the test extras (reportlab) besides the project's own dependencies.
 
 from pathlib import Path
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "documents"
 
 LETTER = """尊敬的禾丰区纪委监委领导：
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from nlp_pipeline.cli import app
 from nlp_pipeline.document import Analysis
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "documents"
 runner = CliRunner()
 
 

@@ -2,6 +2,7 @@
 that names the file and what is wrong with it, so a batch never stops on one bad input."""
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -19,11 +20,13 @@ READERS: dict[str, Callable[[Path], list[str]]] = {
 }
 KINDS = {"minutes", "petition", "other"}
 MAX_BYTES = 100 * 1024 * 1024
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Input = Document | ProblemInput
 
 
-def document_from_pages(doc_id: str, source: str | None, pages: list[str], kind: str | None = None) -> Document:
+def document_from_pages(doc_id: str, source: str | None, pages: list[str], kind: str | None = None,
+                        date: str | None = None) -> Document:
     """Normalise each page and join them, recording where every page starts."""
     texts: list[str] = []
     starts: list[int] = []
@@ -37,9 +40,9 @@ def document_from_pages(doc_id: str, source: str | None, pages: list[str], kind:
     if not text.strip():
         raise InputError("no text" if len(pages) == 1 else f"no text layer on any of its {len(pages)} pages (scanned: needs OCR)")
     if len(pages) == 1:
-        return Document(id=doc_id, source=source, text=text, kind=kind)
+        return Document(id=doc_id, source=source, text=text, kind=kind, date=date)
     problems = [f"page {i} has no text layer (scanned: needs OCR)" for i, t in enumerate(texts, 1) if not t]
-    return Document(id=doc_id, source=source, text=text, kind=kind, page_starts=starts, problems=problems)
+    return Document(id=doc_id, source=source, text=text, kind=kind, date=date, page_starts=starts, problems=problems)
 
 
 def read_file(path: Path) -> Document:
@@ -55,7 +58,7 @@ def read_file(path: Path) -> Document:
 
 
 def read_jsonl(path: Path) -> Iterator[Input]:
-    """One document per line: {"id": ..., "text": ..., "kind": optional}."""
+    """One document per line: {"id": ..., "text": ..., "kind": optional, "date": optional ISO date}."""
     try:
         lines = read_text(path)[0].splitlines()
     except InputError as err:
@@ -74,8 +77,11 @@ def read_jsonl(path: Path) -> Iterator[Input]:
             kind = record.get("kind")
             if kind is not None and kind not in KINDS:
                 raise InputError(f"kind must be one of {sorted(KINDS)}, not {kind!r}")
+            date = record.get("date")
+            if date is not None and not (isinstance(date, str) and ISO_DATE.fullmatch(date)):
+                raise InputError(f"date must be an ISO date like 2023-05-12, not {date!r}")
             doc_id = str(record.get("id", where))
-            yield document_from_pages(doc_id, str(path), [record["text"]], kind)
+            yield document_from_pages(doc_id, str(path), [record["text"]], kind, date)
         except json.JSONDecodeError as err:
             yield ProblemInput(id=where, source=str(path), message=f"line {number}: invalid JSON ({err.msg})")
         except InputError as err:
