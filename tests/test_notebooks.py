@@ -11,8 +11,9 @@ from nlp_pipeline import paths
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
-@pytest.mark.parametrize("name", ["classifier_eval"])
-def test_notebook_executes_on_a_sample(name, monkeypatch, tmp_path):
+@pytest.mark.parametrize(("name", "figure"), [("classifier_eval", "classifier_calibration.png"),
+                                            ("extraction_eval", "extraction_flags.png")])
+def test_notebook_executes_on_a_sample(name, figure, monkeypatch, tmp_path):
     if not (paths.MODELS / "issue_types_tfidf" / "meta.json").exists():
         pytest.fail("the shipped classifier is missing")
     monkeypatch.setenv("NOTEBOOK_SAMPLE", "40")
@@ -24,4 +25,4 @@ def test_notebook_executes_on_a_sample(name, monkeypatch, tmp_path):
     errors = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
-    assert (tmp_path / "classifier_calibration.png").stat().st_size > 10_000
+    assert (tmp_path / figure).stat().st_size > 10_000

@@ -26,8 +26,9 @@ DEFAULT_DIR = paths.MODELS / "meeting_flags"
 CARD = """Meeting-procedure flags (seven types, configs/meeting_flags.yaml). A sentence classifier:
 character 1-2-gram and jieba word TF-IDF plus one feature per cue and per benign pattern of the
 config, one calibrated LinearSVC per type. A document shows a type when one of its sentences scores
-at or above the type's threshold, tuned for document-level F1 on the corpus dev split; that sentence
-is the evidence. Trained by `nlp-pipeline train flags` on the written corpus's train split."""
+at or above the type's threshold, tuned for document-level F1 on out-of-fold scores over the train
+and dev splits; that sentence is the evidence. Trained by `nlp-pipeline train flags` on the written
+corpus's train and dev splits; the test split stays held out."""
 
 
 def load_patterns(path: Path = PATTERNS) -> dict[str, list[str]]:
@@ -90,24 +91,46 @@ def document_report(model, documents, thresholds: np.ndarray) -> dict:
     return multilabel_report(gold, predicted, model.labels)
 
 
-def train(nlp, out: Path = DEFAULT_DIR, C: float = 1.0, cue_weight: float = 0.5) -> dict:
+def _fit(documents, C: float, cue_weight: float) -> TfidfIssueClassifier:
+    X = [(t, w) for _, parts, _ in documents for _, _, t, w in parts]
+    y = [labels for _, _, sentence_gold in documents for labels in sentence_gold]
+    return TfidfIssueClassifier(labels=FLAG_TYPES, cues=load_patterns(), cue_weight=cue_weight, C=C).fit(X, y)
+
+
+def out_of_fold_scores(documents, folds: int, C: float, cue_weight: float) -> np.ndarray:
+    """Document scores, each from a model that did not see the document (``folds`` by position)."""
+    scores = np.zeros((len(documents), len(FLAG_TYPES)))
+    for fold in range(folds):
+        held = [i for i in range(len(documents)) if i % folds == fold]
+        model = _fit([d for i, d in enumerate(documents) if i % folds != fold], C, cue_weight)
+        scores[held] = document_scores(model, [documents[i] for i in held])
+    return scores
+
+
+def train(nlp, out: Path = DEFAULT_DIR, C: float = 1.0, cue_weight: float = 0.5, folds: int = 5) -> dict:
+    """Thresholds from out-of-fold document scores over train+dev (the dev split alone holds two
+    to nine documents per type, too few to place a threshold), then one model on train+dev."""
     written = corpus.written()
     by_split = {split: document_sentences(nlp, [e for e in written if e.split == split]) for split in corpus.SPLITS}
-    X = [(t, w) for _, parts, _ in by_split["train"] for _, _, t, w in parts]
-    y = [labels for _, _, sentence_gold in by_split["train"] for labels in sentence_gold]
-    model = TfidfIssueClassifier(labels=FLAG_TYPES, cues=load_patterns(), cue_weight=cue_weight, C=C)
-    model.fit(X, y)
-    dev_scores = document_scores(model, by_split["dev"])
-    dev_truth = np.array([[t in {f["type"] for f in e.flags} for t in FLAG_TYPES] for e, _, _ in by_split["dev"]])
-    model.thresholds_ = np.array([best_threshold(dev_scores[:, j], dev_truth[:, j]) for j in range(len(FLAG_TYPES))])
-    metrics = {f"corpus {split}": document_report(model, by_split[split], model.thresholds_) for split in ("dev", "test")}
+    seen = by_split["train"] + by_split["dev"]
+    oof = out_of_fold_scores(seen, folds, C, cue_weight)
+    truth = np.array([[t in {f["type"] for f in e.flags} for t in FLAG_TYPES] for e, _, _ in seen])
+    thresholds = np.array([best_threshold(oof[:, j], truth[:, j]) for j in range(len(FLAG_TYPES))])
+    model = _fit(seen, C, cue_weight)
+    model.thresholds_ = thresholds
+    predicted = [[t for t, s, th in zip(FLAG_TYPES, row, thresholds) if s >= th] for row in oof]
+    metrics = {f"corpus train+dev, out of fold ({folds} folds)": multilabel_report(
+                   [sorted({f["type"] for f in e.flags}) for e, _, _ in seen], predicted, FLAG_TYPES),
+               "corpus test": document_report(model, by_split["test"], thresholds)}
+    X = [s for _, parts, _ in seen for s in parts]
+    y = [labels for _, _, sentence_gold in seen for labels in sentence_gold]
     meta = {"name": "meeting_flags", "trained": datetime.date.today().isoformat(),
-            "params": {k: v for k, v in model.get_params().items() if k not in ("labels", "cues")},
+            "params": {**{k: v for k, v in model.get_params().items() if k not in ("labels", "cues")}, "folds": folds},
             "labels": list(FLAG_TYPES), "thresholds": dict(zip(FLAG_TYPES, map(float, model.thresholds_))),
-            "data": {"train": {"sentences": len(X), "with a flag": sum(1 for labels in y if labels)}},
+            "data": {"train and dev": {"sentences": len(X), "with a flag": sum(1 for labels in y if labels)}},
             "metrics": metrics}
     meta = artefacts.save(out, model, meta)
-    thresholds = "Per-type thresholds (document-level F1 on dev): " + ", ".join(
+    thresholds = "Per-type thresholds (document-level F1, out of fold on train+dev): " + ", ".join(
         f"{k} {v:.3f}" for k, v in meta["thresholds"].items())
     artefacts.write_card(out, "Meeting flags: sentence classifier over cue patterns and n-grams", CARD, meta,
                          [thresholds, ""] + reports_markdown(metrics))
