@@ -23,6 +23,7 @@ NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向�
 # 公司原党委|书记: the party organ of an organisation belongs to the post; of a territory
 # (广西壮族自治区党委|副书记) it is the unit.
 PARTY_ORGAN_IN_TITLE = re.compile(r"(?<![省市县区州盟旗镇乡])(?:党委|党组|党工委|党支部|党总支)$")
+UNIT_KINDS = {"government", "organization", "company"}  # NER types that can be a unit
 WORD_AFTER_NAME = 50  # jieba frequency from which two characters after a name read as the next word (虚报)
 COMMON_WORD = 5000    # and from which a "given name" is an ordinary word (银行)
 NOT_NAME_START = set("原时前副党区")  # surnames, but far more often the word before or inside a post
@@ -137,10 +138,43 @@ class OfficialsExtractor:
                 add(Mention(name, mention.title, mention.unit, mention.role, cursor + 1, cursor + 1 + len(name)))
                 cursor += 1 + len(name)
 
-    def extract(self, text: str, labels: list[str] | None = None,
-                flagged: list[tuple[int, int]] | None = None) -> list[Mention]:
+    def _with_entities(self, text: str, entities: list[tuple[int, int, str]], found: dict, add) -> None:
+        """What the NER model adds to the rules: a person it finds with a post right before the
+        name (or in brackets right after it) that the lexicon does not know, and the organisation
+        written right before a post for a mention the rules left without a unit."""
+        at_end = {end: (start, kind) for start, end, kind in entities}
+        taken = [(m.start, m.end) for m in found.values()]
+        for start, end, kind in entities:
+            if kind != "name" or any(s < end and start < e for s, e in taken):
+                continue
+            name = text[start:end]
+            if not re.match(rf"(?:{self.surname})", name) or not 2 <= len(name) <= 4:
+                continue
+            title_end = start - (1 if start and text[start - 1] in " \u3000" else 0)
+            post = at_end.get(title_end)
+            title_start = post[0] if post and post[1] == "position" else None
+            if title_start is None and text[end:end + 1] == "（":
+                after = next((e for s, e, k in entities if s == end + 1 and k == "position"), None)
+                if after and text[after:after + 1] == "）":
+                    add(Mention(name, text[end + 1:after], None, "mentioned", start, end))
+                continue
+            if title_start is None:
+                continue
+            organisation = at_end.get(title_start)
+            unit = text[organisation[0]:title_start] if organisation and organisation[1] in UNIT_KINDS else None
+            add(Mention(name, text[title_start:title_end], unit, "mentioned", start, end))
+        for mention in found.values():
+            if mention.title and not mention.unit and mention.role != "petitioner":
+                title_start = mention.start - len(mention.title) - (1 if text[mention.start - 1] in " \u3000" else 0)
+                organisation = at_end.get(title_start)
+                if organisation and organisation[1] in UNIT_KINDS and text[title_start:mention.start].strip() == mention.title:
+                    mention.unit = text[organisation[0]:title_start]
+
+    def extract(self, text: str, labels: list[str] | None = None, flagged: list[tuple[int, int]] | None = None,
+                entities: list[tuple[int, int, str]] | None = None) -> list[Mention]:
         """Officials and petitioners; ``labels`` and ``flagged`` (evidence spans) decide who is a
-        subject: nobody is, in a document that alleges nothing."""
+        subject: nobody is, in a document that alleges nothing. ``entities`` (start, end, type)
+        from the NER model add what the rules miss."""
         labels = [label for label in (labels or []) if label != "out_of_scope"]
         found: dict[str, Mention] = {}
 
@@ -184,6 +218,8 @@ class OfficialsExtractor:
                 continue
             if len(post) >= 2 and not any(reference in n for n in found):
                 add(Mention(reference, post, None, "mentioned", match.start(), match.end()))
+        if entities:
+            self._with_entities(text, entities, found, add)
         for mention in found.values():
             if mention.role == "mentioned" and self._is_subject(text, mention.name, flagged or [], bool(labels)):
                 mention.role = "subject"
