@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test
+.PHONY: demo test cjk-font
 
 $(VENV)/.main: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,5 +24,12 @@ demo: $(VENV)/.main
 	$(BIN)/nlp-pipeline analyze examples/documents/ --format table --db $(DEMO_DB) || test $$? -eq 1
 	$(BIN)/nlp-pipeline officials list --db $(DEMO_DB)
 
-test: $(VENV)/.test
+# OCR tests and bench/batch.py render pages with a font that has Chinese glyphs.
+cjk-font:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || ( (apt-get install -y -q fonts-wqy-microhei || \
+	  (apt-get update -q && apt-get install -y -q fonts-wqy-microhei) || \
+	  sudo -n apt-get install -y -q fonts-wqy-microhei) >/dev/null 2>&1 ) || \
+	  echo "no font with Chinese glyphs could be installed: the OCR tests will skip"
+
+test: $(VENV)/.test cjk-font
 	$(BIN)/python -m pytest

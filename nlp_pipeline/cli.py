@@ -88,6 +88,51 @@ def analyze(
 
 
 @app.command()
+def batch(
+    sources: Annotated[list[Path], typer.Argument(help="folders, files and zip archives (txt docx pdf jpg png tif jsonl)")],
+    out: Annotated[Path, typer.Option(help="output folder: results.jsonl, manifest.sqlite, summary.json")],
+    config: ConfigOption = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="local Dask workers (default: one per core)")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="use an existing Dask cluster, e.g. tcp://host:8786")] = None,
+    retry_failed: Annotated[bool, typer.Option(help="analyse inputs that failed in earlier runs again")] = False,
+    parquet: Annotated[bool, typer.Option(help="also write results.parquet")] = False,
+) -> None:
+    """Analyse an archive, resumably: finished inputs (by content hash) are skipped on a rerun."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from .batch.runner import run, summary, write_parquet
+
+    console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[current]}"),
+                  console=console, transient=False) as bar:
+        task = bar.add_task("分析", total=None, current="")
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, current=Path(name).name[-40:])
+
+        try:
+            report = run(sources, out, config, scheduler, workers, retry_failed, progress)
+        except KeyboardInterrupt:
+            console.print(f"interrupted: finished inputs are kept in {out}; run the same command again to go on")
+            raise typer.Exit(130)
+    totals = summary(out)
+    (out / "summary.json").write_text(json.dumps(totals, ensure_ascii=False, indent=1), encoding="utf-8")
+    if parquet:
+        write_parquet(out)
+    console.print(f"{report.inputs} inputs: {report.analysed} analysed now, {report.skipped} finished before, "
+                  f"{report.failed} failed now, {len(report.duplicates)} duplicates of another input")
+    for name, original in report.duplicates:
+        console.print(f"  same content as {original}: {name}")
+    console.print(f"results: {totals['documents']} documents, {totals['pages']} pages ({totals['ocr_pages']} by OCR, "
+                  f"{len(totals['low_confidence_pages'])} with low confidence); labels {totals['labels']}; "
+                  f"flags {totals['flags']}")
+    for failure in totals["failures"]:
+        console.print(f"  failed: {failure['id']}: {failure['reason']}")
+    raise typer.Exit(1 if totals["failures"] else 0)
+
+
+@app.command()
 def segment(
     file: Annotated[Path, typer.Argument(help="a text file in any supported encoding, or - for standard input",
                                          allow_dash=True)],
@@ -306,3 +351,7 @@ def _evaluate_extraction(task: Task, datasets: Path, config: Path | None) -> dic
 def schema() -> None:
     """Print the JSON Schema of one analyze output line."""
     typer.echo(json.dumps(Analysis.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    app()

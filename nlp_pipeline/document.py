@@ -17,6 +17,16 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Page(Strict):
+    """One page of a paged input (PDF, multi-page image): where it starts in the text and how it
+    was read."""
+
+    number: int = Field(description="1-based page number")
+    start: int = Field(description="offset in the text where the page begins")
+    method: Literal["text", "ocr"] = Field(description="text layer, or OCR of the rendered page")
+    confidence: float | None = Field(None, description="OCR confidence (mean per character); null for a text layer")
+
+
 class Document(Strict):
     """A readable input: normalised text plus where it came from."""
 
@@ -25,7 +35,7 @@ class Document(Strict):
     text: str
     kind: Kind | None = Field(None, description="kind given by the input (jsonl); detected when None")
     date: str | None = Field(None, description="ISO date given by the input (jsonl); read from the text when None")
-    page_starts: list[int] = Field(default_factory=list, description="offset where each page begins")
+    pages: list[Page] = Field(default_factory=list, description="the pages of a paged input; empty otherwise")
     problems: list[str] = Field(default_factory=list, description="parts of the input that could not be read")
 
 
@@ -49,6 +59,7 @@ class MeetingFlag(Strict):
     start: int
     end: int
     score: float
+    page: int | None = Field(None, description="page of the evidence, for paged inputs")
 
 
 class Official(Strict):
@@ -58,6 +69,7 @@ class Official(Strict):
     role: Role
     start: int
     end: int
+    page: int | None = Field(None, description="page of the mention, for paged inputs")
     registry_id: str | None = None
 
 
@@ -74,6 +86,7 @@ class Analysis(Strict):
     scores: dict[str, float] = Field(default_factory=dict)
     meeting_flags: list[MeetingFlag] = Field(default_factory=list)
     officials: list[Official] = Field(default_factory=list)
+    pages: list[Page] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
 
     @classmethod

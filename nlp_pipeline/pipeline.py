@@ -4,6 +4,7 @@ Wraps the spaCy ``Language`` built from the config; ``nlp.pipe`` batches documen
 input that could not be read passes straight through as its error record, in order.
 """
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -24,7 +25,15 @@ class Pipeline:
 
     @staticmethod
     def findings(doc, document: Document) -> Analysis:
-        """Read the findings the components left on ``doc`` into the contract."""
+        """Read the findings the components left on ``doc`` into the contract; evidence and
+        mentions of a paged input carry their page number."""
+        starts = [page.start for page in document.pages]
+
+        def paged(items):
+            if not starts:
+                return items or []
+            return [{**item, "page": bisect_right(starts, item["start"])} for item in items or []]
+
         return Analysis(
             id=document.id,
             source=document.source,
@@ -34,8 +43,9 @@ class Pipeline:
             chars=len(document.text),
             labels=doc._.labels or [],
             scores=doc._.scores or {},
-            meeting_flags=doc._.meeting_flags or [],
-            officials=doc._.officials or [],
+            meeting_flags=paged(doc._.meeting_flags),
+            officials=paged(doc._.officials),
+            pages=document.pages,
             errors=list(document.problems),
         )
 

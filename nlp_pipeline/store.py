@@ -61,6 +61,7 @@ class FlagRow(Base):
     start: Mapped[int]
     end: Mapped[int]
     score: Mapped[float]
+    page: Mapped[int | None]
 
 
 class MentionRow(Base):
@@ -73,6 +74,7 @@ class MentionRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     start: Mapped[int]
     end: Mapped[int]
+    page: Mapped[int | None]
     person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     candidates: Mapped[list]

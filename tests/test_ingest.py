@@ -48,9 +48,10 @@ def test_pdf_text_layer_page_by_page(tmp_path):
     result = only(read_inputs([path]))
     assert isinstance(result, Document)
     assert result.text.startswith("关于白沙镇违规发放津补贴的反映")
-    assert len(result.page_starts) == 3
-    assert result.text[result.page_starts[2]:] == "请上级纪委调查核实。"
-    assert result.problems == ["page 2 has no text layer (scanned: needs OCR)"]
+    assert [page.number for page in result.pages] == [1, 2, 3]
+    assert [page.method for page in result.pages] == ["text", "ocr", "text"]
+    assert result.text[result.pages[2].start:] == "请上级纪委调查核实。"
+    assert result.problems == ["page 2: no text (OCR found none)"]
 
 
 @pytest.mark.parametrize(
@@ -58,7 +59,8 @@ def test_pdf_text_layer_page_by_page(tmp_path):
     [
         ("empty.txt", b"", "empty file"),
         ("blank.txt", "\u3000 \r\n\t".encode("utf-8"), "no text"),
-        ("photo.bmp", b"BM" + bytes(100), "unsupported file type '.bmp'"),
+        ("photo.bmp", b"BM" + bytes(100), "damaged image"),
+        ("表格.xls", b"\xd0\xcf\x11\xe0" + bytes(100), "unsupported file type '.xls'"),
         ("binary.txt", bytes(range(256)) * 8, "binary"),
         ("fake.docx", b"this is not a zip", "damaged or incomplete .docx"),
         ("legacy.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "password-protected or legacy"),
@@ -87,7 +89,7 @@ def test_scanned_pdf_without_text_layer(tmp_path):
     write_pdf(path, [[], []])
     result = only(read_inputs([path]))
     assert isinstance(result, ProblemInput)
-    assert "no text layer on any of its 2 pages" in result.message
+    assert "no text on any of its 2 pages" in result.message
 
 
 def test_jsonl_lines_each_a_document_and_bad_lines_reported(tmp_path):

@@ -9,8 +9,12 @@ from pathlib import Path
 
 from .encoding import decode
 from .errors import InputError
+from .ocr import Ocr, RawPage, looks_garbled
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
+MAX_PAGES = 2000
+MAX_PIXELS = 120_000_000  # a 600 dpi A3 scan is about 70 million
 
 
 def read_text(path: Path) -> list[str]:
@@ -55,8 +59,8 @@ def read_docx(path: Path) -> list[str]:
     return ["\n".join(blocks)]
 
 
-def read_pdf(path: Path) -> list[str]:
-    """The text layer, page by page; a page without one comes back empty."""
+def read_pdf(path: Path, ocr: Ocr) -> list[RawPage]:
+    """The text layer, page by page; a page without one, or whose layer is garbled, is read by OCR."""
     import pypdfium2 as pdfium
 
     try:
@@ -67,12 +71,34 @@ def read_pdf(path: Path) -> list[str]:
             raise InputError("encrypted PDF (password required)") from None
         raise InputError(f"not a readable PDF ({message})") from None
     try:
+        if len(pdf) > MAX_PAGES:
+            raise InputError(f"too many pages ({len(pdf)}, limit {MAX_PAGES})")
         pages = []
         for page in pdf:
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded())
+            text = textpage.get_text_bounded()
             textpage.close()
+            pages.append(RawPage(text) if text.strip() and not looks_garbled(text) else ocr.pdf_page(page))
             page.close()
         return pages
     finally:
         pdf.close()
+
+
+def read_image(path: Path, ocr: Ocr) -> list[RawPage]:
+    """A photo or scan; every frame of a multi-page TIFF is a page."""
+    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(path) as image:
+            frames = [ImageOps.exif_transpose(frame.copy()) for frame in ImageSequence.Iterator(image)]
+    except UnidentifiedImageError:
+        raise InputError("not a readable image") from None
+    except Image.DecompressionBombError as err:
+        raise InputError(f"image too large ({err})") from None
+    except (OSError, SyntaxError) as err:
+        raise InputError(f"damaged image ({err})") from None
+    if len(frames) > MAX_PAGES:
+        raise InputError(f"too many pages ({len(frames)}, limit {MAX_PAGES})")
+    return [ocr.image(frame) for frame in frames]

@@ -1,0 +1,1 @@
+"""Batch runs over archives of scanned and digital documents (``nlp-pipeline batch``)."""
