@@ -67,15 +67,17 @@ def char_tfidf(ngram_range: tuple[int, int], min_df: int, max_features: int):
         analyzer="char", ngram_range=ngram_range, min_df=min_df, max_features=max_features, sublinear_tf=True))
 
 
-def best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
-    """The threshold with the best F1 on dev: the middle of a plateau; 0.5 with no positives."""
+def best_threshold(scores: np.ndarray, truth: np.ndarray, floor: float = 0.0) -> float:
+    """The threshold with the best F1 on dev, not below ``floor``: the middle of a plateau; 0.5
+    with no positives."""
     if truth.sum() == 0:
         return 0.5
-    predicted = scores[None, :] >= THRESHOLD_GRID[:, None]
+    grid = THRESHOLD_GRID[THRESHOLD_GRID >= floor]
+    predicted = scores[None, :] >= grid[:, None]
     tp = (predicted & truth[None, :]).sum(axis=1)
     f1s = 2 * tp / (predicted.sum(axis=1) + truth.sum())
     best = np.flatnonzero(f1s >= f1s.max() - 1e-9)
-    return float(THRESHOLD_GRID[best[len(best) // 2]])
+    return float(grid[best[len(best) // 2]])
 
 
 class TfidfIssueClassifier(ThresholdedScores, BaseEstimator):

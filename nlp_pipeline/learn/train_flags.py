@@ -23,6 +23,9 @@ FLAG_TYPES = ("pre_decided", "leader_sets_tone", "one_voice", "bypass_collective
               "perfunctory", "forced_through")
 PATTERNS = paths.CONFIGS / "meeting_flags.yaml"
 DEFAULT_DIR = paths.MODELS / "meeting_flags"
+# With a few dozen positives per type, F1 on out-of-fold scores can sit at thresholds under 0.1,
+# where a bare heading (党组会议纪要) already scores; flags are never shown below this.
+MIN_THRESHOLD = 0.15
 CARD = """Meeting-procedure flags (seven types, configs/meeting_flags.yaml). A sentence classifier:
 character 1-2-gram and jieba word TF-IDF plus one feature per cue and per benign pattern of the
 config, one calibrated LinearSVC per type. A document shows a type when one of its sentences scores
@@ -115,7 +118,7 @@ def train(nlp, out: Path = DEFAULT_DIR, C: float = 1.0, cue_weight: float = 0.5,
     seen = by_split["train"] + by_split["dev"]
     oof = out_of_fold_scores(seen, folds, C, cue_weight)
     truth = np.array([[t in {f["type"] for f in e.flags} for t in FLAG_TYPES] for e, _, _ in seen])
-    thresholds = np.array([best_threshold(oof[:, j], truth[:, j]) for j in range(len(FLAG_TYPES))])
+    thresholds = np.array([best_threshold(oof[:, j], truth[:, j], MIN_THRESHOLD) for j in range(len(FLAG_TYPES))])
     model = _fit(seen, C, cue_weight)
     model.thresholds_ = thresholds
     predicted = [[t for t, s, th in zip(FLAG_TYPES, row, thresholds) if s >= th] for row in oof]
