@@ -133,6 +133,41 @@ def batch(
 
 
 @app.command()
+def serve(
+    db: Annotated[str, typer.Option(envvar="NLP_PIPELINE_TRIAGE_DB", help="database URL (SQLite file or postgresql+psycopg://...)")] = "sqlite:///triage.sqlite",
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Run the petition triage service (migrates the database first; analysis runs in the background)."""
+    import uvicorn
+
+    from .triage.service import create_app
+
+    uvicorn.run(create_app(db), host=host, port=port)
+
+
+triage_app = typer.Typer(help="Administration of the triage service.", no_args_is_help=True)
+app.add_typer(triage_app, name="triage")
+
+
+@triage_app.command("add-user")
+def triage_add_user(
+    username: str,
+    role: Annotated[str, typer.Option(help="clerk, reviewer, supervisor or admin")],
+    db: Annotated[str, typer.Option(envvar="NLP_PIPELINE_TRIAGE_DB")] = "sqlite:///triage.sqlite",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = ...,
+) -> None:
+    """Create a user; prints an API token for them (shown once)."""
+    from .triage.service import add_user
+
+    try:
+        typer.echo(add_user(db, username, password, role))
+    except ValueError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
 def segment(
     file: Annotated[Path, typer.Argument(help="a text file in any supported encoding, or - for standard input",
                                          allow_dash=True)],

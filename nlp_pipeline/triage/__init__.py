@@ -1,0 +1,1 @@
+"""The triage queue for incoming petitions: a FastAPI service over its own database."""
