@@ -32,6 +32,9 @@ def _short(items: list[str], limit: int = 3) -> str:
 
 
 def _print_table(results: list[Analysis], console: Console) -> None:
+    import yaml
+
+    flag_names = yaml.safe_load((paths.CONFIGS / "meeting_flags.yaml").read_text(encoding="utf-8"))["names"]
     table = Table(title="分析结果", show_lines=False)
     for column in ("文件", "类型", "字数", "问题类型", "会议问题", "涉及人员", "错误"):
         table.add_column(column, overflow="fold")
@@ -40,7 +43,7 @@ def _print_table(results: list[Analysis], console: Console) -> None:
         table.add_row(
             result.id, kind, str(result.chars),
             _short([f"{label.name} {label.score:.2f}" for label in result.labels]) or "-",
-            _short([flag.type for flag in result.meeting_flags]) or "-",
+            _short([flag_names.get(flag.type, flag.type) for flag in result.meeting_flags]) or "-",
             _short([official.name for official in result.officials]) or "-",
             "; ".join(result.errors) or "",
         )

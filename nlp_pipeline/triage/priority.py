@@ -12,7 +12,9 @@ from .. import paths
 
 
 def load_settings(path: Path | None = None) -> dict:
-    return yaml.safe_load((path or paths.CONFIGS / "triage.yaml").read_text(encoding="utf-8"))
+    settings = yaml.safe_load((path or paths.CONFIGS / "triage.yaml").read_text(encoding="utf-8"))
+    flags = yaml.safe_load((paths.CONFIGS / "meeting_flags.yaml").read_text(encoding="utf-8"))
+    return {**settings, "flag_names": flags["names"]}
 
 
 def due_dates(received: datetime.datetime, settings: dict) -> tuple[datetime.date, datetime.date]:
@@ -41,7 +43,8 @@ def score(analysis: dict | None, repeats: int, received: datetime.datetime, toda
             parts.append(best)
         flags = sorted({flag["type"] for flag in analysis.get("meeting_flags", [])})
         if flags:
-            parts.append((settings["meeting_flag_points"] * len(flags), f"会议程序问题：{'、'.join(flags)}"))
+            names = "、".join(settings["flag_names"].get(flag, flag) for flag in flags)
+            parts.append((settings["meeting_flag_points"] * len(flags), f"会议程序问题：{names}"))
     else:
         parts.append((0.0, "尚未完成自动分析"))
     if repeats:
