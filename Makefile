@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test cjk-font
+.PHONY: demo test cjk-font postgres chromium
 
 $(VENV)/.main: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,19 @@ cjk-font:
 	  sudo -n apt-get install -y -q fonts-wqy-microhei) >/dev/null 2>&1 ) || \
 	  echo "no font with Chinese glyphs could be installed: the OCR tests will skip"
 
-test: $(VENV)/.test cjk-font
+# The triage tests also run on PostgreSQL, in a throwaway cluster of the installed server (tests/conftest.py).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ( (DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql || \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql) || \
+	  sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql) >/dev/null 2>&1 ) || \
+	  echo "the PostgreSQL server could not be installed: the PostgreSQL tests will skip"
+
+# The triage web UI's browser test drives Debian's chromium through Playwright (no downloaded browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || ( (DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) || \
+	  sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null 2>&1 ) || \
+	  echo "chromium could not be installed: the browser test of the triage web UI will skip"
+
+test: $(VENV)/.test cjk-font postgres chromium
 	$(BIN)/python -m pytest

@@ -5,6 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from nlp_pipeline.triage.service import add_user, create_app
 
@@ -14,13 +16,14 @@ MINOR = "小区门口的路灯坏了一个月，希望有关部门修一下。"
 
 
 @pytest.fixture
-def service(tmp_path, pipeline):
-    url = f"sqlite:///{tmp_path / 'triage.sqlite'}"
+def service(triage_db_url, pipeline):
+    url = triage_db_url
     tokens = {role: add_user(url, role, f"{role}-password", role) for role in ("clerk", "reviewer", "supervisor", "admin")}
     tokens["reviewer2"] = add_user(url, "reviewer2", "pw-2", "reviewer")
     app = create_app(url, pipeline_factory=lambda: pipeline, start_worker=False)
     with TestClient(app) as client:
         yield client, app, tokens
+    app.state.engine.dispose()
 
 
 def auth(token):
@@ -71,12 +74,12 @@ def test_repeat_petitions_are_grouped(service):
     assert any("重复反映" in reason for reason in rows[again]["reasons"])
 
 
-def test_a_model_error_keeps_the_petition_in_the_queue(tmp_path):
+def test_a_model_error_keeps_the_petition_in_the_queue(triage_db_url):
     class Broken:
         def analyze(self, documents):
             raise RuntimeError("model file damaged")
 
-    url = f"sqlite:///{tmp_path / 't.sqlite'}"
+    url = triage_db_url
     token = add_user(url, "r", "pw", "reviewer")
     app = create_app(url, pipeline_factory=Broken, start_worker=False)
     with TestClient(app) as client:
@@ -84,6 +87,7 @@ def test_a_model_error_keeps_the_petition_in_the_queue(tmp_path):
         app.state.worker.run_once()
         [row] = client.get("/api/queue", headers=auth(token)).json()
         assert row["id"] == petition and row["analysis_state"] == "failed" and "damaged" in row["analysis_error"]
+    app.state.engine.dispose()
 
 
 def test_claiming_is_exclusive_under_concurrency(service):
@@ -128,3 +132,31 @@ def test_input_limits(service):
     good = client.post("/api/petitions/upload", files={"file": ("信.txt", MINOR.encode("gb18030"), "text/plain")},
                        data={"petitioner_name": "李四"}, headers=clerk)
     assert good.status_code == 201
+
+
+def test_the_database_refuses_changing_or_deleting_audit_entries(service):
+    client, app, tokens = service
+    client.post("/api/petitions", json={"text": MINOR}, headers=auth(tokens["clerk"]))
+    engine = app.state.engine
+    for statement in ("UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(text(statement))
+    with engine.begin() as connection:
+        actions = connection.execute(text("SELECT action FROM audit_log ORDER BY id")).scalars().all()
+        connection.execute(text("INSERT INTO audit_log (at, action, detail) VALUES (CURRENT_TIMESTAMP, 'note', '{}')"))
+    assert actions and "forged" not in actions and actions[-1] == "submit"
+
+
+def test_a_claim_made_while_the_worker_analyses_is_kept(service, pipeline):
+    client, app, tokens = service
+    petition = client.post("/api/petitions", json={"text": MINOR}, headers=auth(tokens["clerk"])).json()["id"]
+
+    class ClaimedMeanwhile:
+        def analyze(self, documents):
+            assert client.post(f"/api/petitions/{petition}/claim", headers=auth(tokens["reviewer"])).status_code == 200
+            return pipeline.analyze(documents)
+
+    app.state.worker.pipeline_factory = ClaimedMeanwhile
+    assert app.state.worker.run_once()
+    row = client.get(f"/api/petitions/{petition}", headers=auth(tokens["reviewer"])).json()
+    assert row["analysis_state"] == "done" and row["status"] == "assigned" and row["assignee_id"] is not None

@@ -1,7 +1,8 @@
 """The triage service (FastAPI): intake that only stores, the queue ranked with its reasons,
 safe claiming, state changes, label corrections, and an audit entry for every view and change.
 Every request is authenticated (API token from /api/login or issued by an admin); what a role
-may do is in ``security.RIGHTS``."""
+may do is in ``security.RIGHTS``. The JSON API and the web pages (``web.py``) both go through
+``Triage``, so a check, a change and its audit entry are written once."""
 
 import json
 from collections import Counter
@@ -12,7 +13,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request, UploadFile
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from .database import make_engine, migrate, sessions
 from .models import ApiToken, AuditEntry, LabelCorrection, Petition, User, now
@@ -49,51 +50,48 @@ class StateChange(BaseModel):
     forwarded_to: str | None = Field(None, max_length=200)
 
 
-def create_app(url: str = "sqlite:///triage.sqlite", pipeline_factory=None, start_worker: bool = True,
-               settings_path: Path | None = None) -> FastAPI:
-    settings = load_settings(settings_path)
-    engine = make_engine(url)
-    migrate(engine)
-    maker = sessions(engine)
-    if pipeline_factory is None:
-        from ..pipeline import Pipeline
+class Triage:
+    """Every operation of the service with its rights check and audit entry. Failures are
+    ``HTTPException``s: the API returns them as they are, the web pages show them in Chinese."""
 
-        pipeline_factory = Pipeline
-    worker = AnalysisWorker(maker, pipeline_factory, settings)
+    def __init__(self, maker, settings: dict):
+        self.sessions, self.settings = maker, settings
 
-    @asynccontextmanager
-    async def lifespan(_app):
-        if start_worker:
-            worker.start()
-        yield
-        if start_worker:
-            worker.stop()
-
-    app = FastAPI(title="信访举报分拣", docs_url=None, redoc_url=None, lifespan=lifespan)
-    app.state.worker, app.state.sessions, app.state.engine = worker, maker, engine
-
+    @staticmethod
     def audit(session, user: User | None, action: str, petition_id: int | None = None, **detail) -> None:
         session.add(AuditEntry(user_id=user.id if user else None, action=action, petition_id=petition_id, detail=detail))
 
-    def current_user(authorization: Annotated[str | None, Header()] = None) -> User:
-        if not authorization or not authorization.startswith("Bearer "):
-            raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Bearer"})
-        with maker.begin() as session:
-            row = session.execute(select(User).join(ApiToken, ApiToken.user_id == User.id)
-                                  .where(ApiToken.token_hash == token_hash(authorization[7:]))).scalar_one_or_none()
-        if row is None:
-            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"})
-        return row
+    @staticmethod
+    def require(user: User, right: str) -> None:
+        if not can(user.role, right):
+            raise HTTPException(403, f"role {user.role} may not {right}")
 
-    def requires(right: str):
-        def check(user: Annotated[User, Depends(current_user)]) -> User:
-            if not can(user.role, right):
-                raise HTTPException(403, f"role {user.role} may not {right}")
-            return user
-        return check
+    def user_for_token(self, token: str | None) -> User | None:
+        if not token:
+            return None
+        with self.sessions.begin() as session:
+            return session.execute(select(User).join(ApiToken, ApiToken.user_id == User.id)
+                                   .where(ApiToken.token_hash == token_hash(token))).scalar_one_or_none()
 
-    def view(petition: Petition, role: str, repeats: int) -> dict:
-        priority, reasons = score(petition.analysis, repeats, petition.received_at, now(), settings)
+    def login(self, username: str, password: str) -> tuple[str, User]:
+        """A new token for the user (only its hash is stored), or 401."""
+        with self.sessions.begin() as session:
+            user = session.scalars(select(User).where(User.username == username)).one_or_none()
+            if user is None or not verify_password(password, user.password_hash):
+                self.audit(session, None, "login_failed", username=username)
+                raise HTTPException(401, "wrong user name or password")
+            token, hashed = new_token()
+            session.add(ApiToken(user_id=user.id, token_hash=hashed))
+            self.audit(session, user, "login")
+        return token, user
+
+    def logout(self, user: User, token: str) -> None:
+        with self.sessions.begin() as session:
+            session.execute(delete(ApiToken).where(ApiToken.token_hash == token_hash(token), ApiToken.user_id == user.id))
+            self.audit(session, user, "logout")
+
+    def view(self, petition: Petition, role: str, repeats: int) -> dict:
+        priority, reasons = score(petition.analysis, repeats, petition.received_at, now(), self.settings)
         analysis = petition.analysis or {}
         return {"id": petition.id, "received_at": petition.received_at.isoformat(timespec="seconds"),
                 "channel": petition.channel, "status": petition.status, "analysis_state": petition.analysis_state,
@@ -107,117 +105,187 @@ def create_app(url: str = "sqlite:///triage.sqlite", pipeline_factory=None, star
                 "assignee_id": petition.assignee_id, "forwarded_to": petition.forwarded_to,
                 "acknowledge_by": petition.acknowledge_by.isoformat(), "conclude_by": petition.conclude_by.isoformat()}
 
-    def store(session, user: User, **fields) -> Petition:
+    def _store(self, session, user: User, **fields) -> Petition:
         received = now()
-        acknowledge, conclude = due_dates(received, settings)
+        acknowledge, conclude = due_dates(received, self.settings)
         petition = Petition(received_at=received, acknowledge_by=acknowledge, conclude_by=conclude, status="new",
                             analysis_state="pending", priority=0.0, reasons=["尚未完成自动分析"], **fields)
         session.add(petition)
         session.flush()
-        audit(session, user, "submit", petition.id, channel=petition.channel)
+        self.audit(session, user, "submit", petition.id, channel=petition.channel)
         return petition
 
-    @app.post("/api/login")
-    def login(body: Login) -> dict:
-        with maker.begin() as session:
-            user = session.scalars(select(User).where(User.username == body.username)).one_or_none()
-            if user is None or not verify_password(body.password, user.password_hash):
-                audit(session, None, "login_failed", username=body.username)
-                raise HTTPException(401, "wrong user name or password")
-            token, hashed = new_token()
-            session.add(ApiToken(user_id=user.id, token_hash=hashed))
-            audit(session, user, "login")
-        return {"token": token, "role": user.role}
+    def submit_text(self, user: User, text: str, petitioner_name: str | None = None,
+                    petitioner_contact: str | None = None, channel: str = "web") -> int:
+        self.require(user, "submit")
+        if len(text) > self.settings["max_text_chars"]:
+            raise HTTPException(413, f"text longer than {self.settings['max_text_chars']} characters")
+        with self.sessions.begin() as session:
+            return self._store(session, user, channel=channel, text=text, petitioner_name=petitioner_name,
+                               petitioner_contact=petitioner_contact).id
 
-    @app.post("/api/petitions", status_code=201)
-    def submit(body: Intake, user: Annotated[User, Depends(requires("submit"))]) -> dict:
-        if len(body.text) > settings["max_text_chars"]:
-            raise HTTPException(413, f"text longer than {settings['max_text_chars']} characters")
-        with maker.begin() as session:
-            petition = store(session, user, channel=body.channel, text=body.text,
-                             petitioner_name=body.petitioner_name, petitioner_contact=body.petitioner_contact)
-        return {"id": petition.id, "status": "new"}
-
-    @app.post("/api/petitions/upload", status_code=201)
-    async def upload(user: Annotated[User, Depends(requires("submit"))], file: Annotated[UploadFile, File()],
-                     petitioner_name: Annotated[str | None, Form(max_length=200)] = None,
-                     petitioner_contact: Annotated[str | None, Form(max_length=200)] = None) -> dict:
+    async def submit_file(self, user: User, file: UploadFile, petitioner_name: str | None = None,
+                          petitioner_contact: str | None = None) -> int:
+        self.require(user, "submit")
         suffix = Path(file.filename or "").suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:
             raise HTTPException(415, f"unsupported file type '{suffix}' (expected {', '.join(sorted(UPLOAD_SUFFIXES))})")
-        data = await file.read(settings["max_upload_bytes"] + 1)
-        if len(data) > settings["max_upload_bytes"]:
-            raise HTTPException(413, f"file larger than {settings['max_upload_bytes']} bytes")
+        data = await file.read(self.settings["max_upload_bytes"] + 1)
+        if len(data) > self.settings["max_upload_bytes"]:
+            raise HTTPException(413, f"file larger than {self.settings['max_upload_bytes']} bytes")
         if not data:
             raise HTTPException(422, "empty file")
-        with maker.begin() as session:
-            petition = store(session, user, channel="upload", filename=file.filename, content=data,
-                             petitioner_name=petitioner_name, petitioner_contact=petitioner_contact)
-        return {"id": petition.id, "status": "new"}
+        with self.sessions.begin() as session:
+            return self._store(session, user, channel="upload", filename=file.filename, content=data,
+                               petitioner_name=petitioner_name, petitioner_contact=petitioner_contact).id
 
-    def repeats_of(session) -> Counter:
+    @staticmethod
+    def _repeats(session) -> Counter:
         return Counter(session.scalars(select(Petition.group_id).where(Petition.group_id.is_not(None))))
 
-    @app.get("/api/queue")
-    def queue(user: Annotated[User, Depends(requires("view_queue"))], include_closed: bool = False) -> list[dict]:
-        with maker.begin() as session:
+    def queue(self, user: User, include_closed: bool = False) -> list[dict]:
+        self.require(user, "view_queue")
+        with self.sessions.begin() as session:
             query = select(Petition)
             if not include_closed:
                 query = query.where(Petition.status.not_in(["concluded", "forwarded", "closed"]))
-            groups = repeats_of(session)
-            rows = [view(p, user.role, groups[p.group_id] - 1 if p.group_id else 0) for p in session.scalars(query)]
-            audit(session, user, "view_queue", shown=len(rows))
+            groups = self._repeats(session)
+            rows = [self.view(p, user.role, groups[p.group_id] - 1 if p.group_id else 0) for p in session.scalars(query)]
+            self.audit(session, user, "view_queue", shown=len(rows))
         return sorted(rows, key=lambda r: (-r["priority"], r["id"]))
 
-    @app.get("/api/petitions/{petition_id}")
-    def show(petition_id: int, user: Annotated[User, Depends(requires("view_queue"))]) -> dict:
-        with maker.begin() as session:
+    def show(self, user: User, petition_id: int) -> dict:
+        self.require(user, "view_queue")
+        with self.sessions.begin() as session:
             petition = session.get(Petition, petition_id)
             if petition is None:
                 raise HTTPException(404, "no such petition")
-            audit(session, user, "view", petition_id, identity_shown=can(user.role, "view_identity"))
-            result = view(petition, user.role, repeats_of(session)[petition.group_id] - 1 if petition.group_id else 0)
+            self.audit(session, user, "view", petition_id, identity_shown=can(user.role, "view_identity"))
+            result = self.view(petition, user.role, self._repeats(session)[petition.group_id] - 1 if petition.group_id else 0)
             result["text"] = petition.text if petition.text is not None else (petition.analysis or {}).get("text")
+            latest = session.scalars(select(LabelCorrection).where(LabelCorrection.petition_id == petition_id)
+                                     .order_by(LabelCorrection.id.desc()).limit(1)).one_or_none()
+            result["corrected_labels"] = latest.labels if latest else None
         return result
 
-    @app.post("/api/petitions/{petition_id}/claim")
-    def claim(petition_id: int, user: Annotated[User, Depends(requires("claim"))]) -> dict:
-        with maker.begin() as session:
+    def claim(self, user: User, petition_id: int) -> dict:
+        self.require(user, "claim")
+        with self.sessions.begin() as session:
             taken = session.execute(update(Petition).where(Petition.id == petition_id, Petition.assignee_id.is_(None),
                                                            Petition.status.in_(["new", "triaged"]))
                                     .values(assignee_id=user.id, status="assigned", updated_at=now()))
             if taken.rowcount != 1:
                 raise HTTPException(409, "already claimed, closed, or no such petition")
-            audit(session, user, "claim", petition_id)
+            self.audit(session, user, "claim", petition_id)
         return {"id": petition_id, "status": "assigned", "assignee_id": user.id}
+
+    def change_state(self, user: User, petition_id: int, state: str, forwarded_to: str | None = None) -> dict:
+        self.require(user, "conclude")
+        if state not in TRANSITIONS:
+            raise HTTPException(422, f"unknown state {state}")
+        if state == "forwarded" and not forwarded_to:
+            raise HTTPException(422, "forwarding needs the department it goes to")
+        with self.sessions.begin() as session:
+            changed = session.execute(update(Petition).where(Petition.id == petition_id,
+                                                             Petition.status.in_(TRANSITIONS[state]))
+                                      .values(status=state, updated_at=now(),
+                                              **({"forwarded_to": forwarded_to} if forwarded_to else {})))
+            if changed.rowcount != 1:
+                raise HTTPException(409, f"cannot move to {state} from its current state")
+            self.audit(session, user, "state", petition_id, state=state, forwarded_to=forwarded_to)
+        return {"id": petition_id, "status": state}
+
+    def correct(self, user: User, petition_id: int, labels: list[str], note: str | None = None) -> dict:
+        from ..labels import codes
+
+        self.require(user, "correct")
+        unknown = set(labels) - set(codes())
+        if unknown:
+            raise HTTPException(422, f"unknown label codes: {sorted(unknown)}")
+        with self.sessions.begin() as session:
+            if session.get(Petition, petition_id) is None:
+                raise HTTPException(404, "no such petition")
+            session.add(LabelCorrection(petition_id=petition_id, user_id=user.id, labels=labels, note=note))
+            self.audit(session, user, "correct_labels", petition_id, labels=labels)
+        return {"id": petition_id, "labels": labels}
+
+
+def create_app(url: str = "sqlite:///triage.sqlite", pipeline_factory=None, start_worker: bool = True,
+               settings_path: Path | None = None) -> FastAPI:
+    settings = load_settings(settings_path)
+    engine = make_engine(url)
+    migrate(engine)
+    maker = sessions(engine)
+    if pipeline_factory is None:
+        from ..pipeline import Pipeline
+
+        pipeline_factory = Pipeline
+    worker = AnalysisWorker(maker, pipeline_factory, settings)
+    triage = Triage(maker, settings)
+    audit = triage.audit
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        if start_worker:
+            worker.start()
+        yield
+        if start_worker:
+            worker.stop()
+
+    app = FastAPI(title="信访举报分拣", docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.worker, app.state.sessions, app.state.engine = worker, maker, engine
+    app.state.triage = triage
+
+    def current_user(authorization: Annotated[str | None, Header()] = None) -> User:
+        if not authorization or not authorization.startswith("Bearer "):
+            raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Bearer"})
+        row = triage.user_for_token(authorization[7:])
+        if row is None:
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"})
+        return row
+
+    def requires(right: str):
+        def check(user: Annotated[User, Depends(current_user)]) -> User:
+            triage.require(user, right)
+            return user
+        return check
+
+    @app.post("/api/login")
+    def login(body: Login) -> dict:
+        token, user = triage.login(body.username, body.password)
+        return {"token": token, "role": user.role}
+
+    @app.post("/api/petitions", status_code=201)
+    def submit(body: Intake, user: Annotated[User, Depends(requires("submit"))]) -> dict:
+        petition_id = triage.submit_text(user, body.text, body.petitioner_name, body.petitioner_contact, body.channel)
+        return {"id": petition_id, "status": "new"}
+
+    @app.post("/api/petitions/upload", status_code=201)
+    async def upload(user: Annotated[User, Depends(requires("submit"))], file: Annotated[UploadFile, File()],
+                     petitioner_name: Annotated[str | None, Form(max_length=200)] = None,
+                     petitioner_contact: Annotated[str | None, Form(max_length=200)] = None) -> dict:
+        petition_id = await triage.submit_file(user, file, petitioner_name, petitioner_contact)
+        return {"id": petition_id, "status": "new"}
+
+    @app.get("/api/queue")
+    def queue(user: Annotated[User, Depends(requires("view_queue"))], include_closed: bool = False) -> list[dict]:
+        return triage.queue(user, include_closed)
+
+    @app.get("/api/petitions/{petition_id}")
+    def show(petition_id: int, user: Annotated[User, Depends(requires("view_queue"))]) -> dict:
+        return triage.show(user, petition_id)
+
+    @app.post("/api/petitions/{petition_id}/claim")
+    def claim(petition_id: int, user: Annotated[User, Depends(requires("claim"))]) -> dict:
+        return triage.claim(user, petition_id)
 
     @app.post("/api/petitions/{petition_id}/state")
     def change_state(petition_id: int, body: StateChange, user: Annotated[User, Depends(requires("conclude"))]) -> dict:
-        if body.state == "forwarded" and not body.forwarded_to:
-            raise HTTPException(422, "forwarding needs the department it goes to")
-        with maker.begin() as session:
-            changed = session.execute(update(Petition).where(Petition.id == petition_id,
-                                                             Petition.status.in_(TRANSITIONS[body.state]))
-                                      .values(status=body.state, updated_at=now(),
-                                              **({"forwarded_to": body.forwarded_to} if body.forwarded_to else {})))
-            if changed.rowcount != 1:
-                raise HTTPException(409, f"cannot move to {body.state} from its current state")
-            audit(session, user, "state", petition_id, state=body.state, forwarded_to=body.forwarded_to)
-        return {"id": petition_id, "status": body.state}
+        return triage.change_state(user, petition_id, body.state, body.forwarded_to)
 
     @app.post("/api/petitions/{petition_id}/labels", status_code=201)
     def correct(petition_id: int, body: Correction, user: Annotated[User, Depends(requires("correct"))]) -> dict:
-        from ..labels import codes
-
-        unknown = set(body.labels) - set(codes())
-        if unknown:
-            raise HTTPException(422, f"unknown label codes: {sorted(unknown)}")
-        with maker.begin() as session:
-            if session.get(Petition, petition_id) is None:
-                raise HTTPException(404, "no such petition")
-            session.add(LabelCorrection(petition_id=petition_id, user_id=user.id, labels=body.labels, note=body.note))
-            audit(session, user, "correct_labels", petition_id, labels=body.labels)
-        return {"id": petition_id, "labels": body.labels}
+        return triage.correct(user, petition_id, body.labels, body.note)
 
     @app.get("/api/corrections/export", response_class=PlainTextResponse)
     def export_corrections(user: Annotated[User, Depends(requires("export"))]) -> str:
@@ -247,6 +315,10 @@ def create_app(url: str = "sqlite:///triage.sqlite", pipeline_factory=None, star
             audit(session, user, "view_audit", petition_id)
         return rows
 
+    from .web import add_web
+
+    add_web(app, triage)
+
     @app.middleware("http")
     async def limit_body(request: Request, call_next):
         length = request.headers.get("content-length")
@@ -272,4 +344,5 @@ def add_user(url: str, username: str, password: str, role: str) -> str:
         token, hashed = new_token()
         session.add(ApiToken(user_id=user.id, token_hash=hashed))
         session.add(AuditEntry(user_id=None, action="add_user", detail={"username": username, "role": role}))
+    engine.dispose()  # no pooled connection left open behind (PostgreSQL counts them)
     return token

@@ -69,10 +69,14 @@ class AnalysisWorker:
                 document = _document(petition)
                 analysis = next(self._pipeline.analyze([document])).model_dump()
                 analysis["text"] = document.text
+                # Grouping reads many earlier petitions: done before the petition changes, so that no
+                # write is pending meanwhile (on SQLite a pending write holds the one write lock).
+                group_id = _group(session, petition, document.text, self.settings)
                 petition.analysis, petition.analysis_state, petition.analysis_error = analysis, "done", None
-                petition.group_id = _group(session, petition, document.text, self.settings)
-                if petition.status == "new":
-                    petition.status = "triaged"
+                petition.group_id = group_id
+                # Conditional in the database: a reviewer may have claimed it while it was analysed.
+                session.execute(update(Petition).where(Petition.id == petition.id, Petition.status == "new")
+                                .values(status="triaged"))
             except Exception as err:  # any failure of reading or analysis stays on the petition
                 petition.analysis_state, petition.analysis_error = "failed", f"{type(err).__name__}: {err}"
             repeats = 0
