@@ -19,7 +19,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from nlp_pipeline import corpus
-from nlp_pipeline.batch.runner import run
+from nlp_pipeline.batch.runner import WORKER_ENV, run
 from nlp_pipeline.evaluation.scans import DEGRADATIONS, char_accuracy, cjk_font, degrade, render_page
 from nlp_pipeline.ingest.formats import read_pdf
 from nlp_pipeline.ingest.ocr import Ocr
@@ -93,7 +93,8 @@ def main() -> None:
             (warm_up / f"{i}.txt").write_text(examples[i].text, encoding="utf-8")
         rates = {}
         for workers in (1, 2):
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   env=WORKER_ENV)
             with Client(cluster) as client:
                 run([warm_up], folder / f"warm{workers}", client=client)  # every worker loads its models
                 started = time.perf_counter()

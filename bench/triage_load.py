@@ -42,14 +42,12 @@ NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "
 
 
 def serve(url: str, port: int, worker: bool = True) -> None:
-    """The service as deployed: pipeline loaded, worker thread analysing in the background."""
+    """The service as deployed (nlp-pipeline serve): the analysis worker in a process of its own."""
     import uvicorn
 
-    from nlp_pipeline.pipeline import Pipeline
     from nlp_pipeline.triage.service import create_app
 
-    pipeline = Pipeline()
-    app = create_app(url, pipeline_factory=lambda: pipeline, start_worker=worker)
+    app = create_app(url, start_worker=worker, worker_process=True)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -146,11 +146,21 @@ def serve(
 
     from .triage.service import create_app
 
-    uvicorn.run(create_app(db), host=host, port=port)
+    uvicorn.run(create_app(db, worker_process=True), host=host, port=port)
 
 
 triage_app = typer.Typer(help="Administration of the triage service.", no_args_is_help=True)
 app.add_typer(triage_app, name="triage")
+
+
+@triage_app.command("worker")
+def triage_worker(
+    db: Annotated[str, typer.Option(envvar="NLP_PIPELINE_TRIAGE_DB")] = "sqlite:///triage.sqlite",
+) -> None:
+    """Analyse stored petitions until stopped (serve starts one; more may run beside it)."""
+    from .triage.worker import run_worker_process
+
+    run_worker_process(db)
 
 
 @triage_app.command("add-user")

@@ -18,6 +18,8 @@ from .manifest import Manifest
 from .sources import Source, walk
 
 _PIPELINES: dict = {}
+# one thread per worker process for every model and numerical library: the workers are the parallelism
+WORKER_ENV = {"NLP_PIPELINE_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def pipeline_for(config: str | None):
@@ -71,7 +73,7 @@ def _client(scheduler: str | None, workers: int | None):
     if scheduler:
         return Client(scheduler), None
     cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=None, env=WORKER_ENV)
     return Client(cluster), cluster
 
 

@@ -77,8 +77,11 @@ class Ocr:
             # detection on the page scaled to at most 1280 px: faster than at full resolution and,
             # on rendered A4 pages at 200 dpi, more accurate (bench/batch.py)
             params = {"Global.log_level": "error", "Det.limit_type": "max", "Det.limit_side_len": 1280}
-            if self.threads:
-                params["EngineConfig.onnxruntime.intra_op_num_threads"] = self.threads
+            from ..transformer.onnx_session import thread_limit
+
+            threads = self.threads or thread_limit()
+            if threads:
+                params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
             self._engine = RapidOCR(params=params)
         return self._engine
 

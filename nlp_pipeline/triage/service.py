@@ -5,6 +5,8 @@ may do is in ``security.RIGHTS``. The JSON API and the web pages (``web.py``) bo
 ``Triage``, so a check, a change and its audit entry are written once."""
 
 import json
+import subprocess
+import sys
 from collections import Counter
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -211,7 +213,9 @@ class Triage:
 
 
 def create_app(url: str = "sqlite:///triage.sqlite", pipeline_factory=None, start_worker: bool = True,
-               settings_path: Path | None = None) -> FastAPI:
+               settings_path: Path | None = None, worker_process: bool = False) -> FastAPI:
+    """``worker_process``: run the analysis worker as a separate process (``nlp-pipeline triage
+    worker``) rather than a thread of the service."""
     settings = load_settings(settings_path)
     engine = make_engine(url)
     migrate(engine)
@@ -226,10 +230,16 @@ def create_app(url: str = "sqlite:///triage.sqlite", pipeline_factory=None, star
 
     @asynccontextmanager
     async def lifespan(_app):
-        if start_worker:
+        process = None
+        if start_worker and worker_process:
+            process = subprocess.Popen([sys.executable, "-m", "nlp_pipeline.cli", "triage", "worker", "--db", url])
+        elif start_worker:
             worker.start()
         yield
-        if start_worker:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=120)
+        elif start_worker:
             worker.stop()
 
     app = FastAPI(title="信访举报分拣", docs_url=None, redoc_url=None, lifespan=lifespan)

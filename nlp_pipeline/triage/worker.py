@@ -93,13 +93,15 @@ class AnalysisWorker:
         self.process(taken)
         return True
 
-    def _loop(self) -> None:
+    def run(self) -> None:
+        """Analyse until stopped."""
         while not self._stop.is_set():
             if not self.run_once():
                 self._stop.wait(self.poll_seconds)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="triage-analysis", daemon=True)
+        """Run in a thread of this process (tests, small installations)."""
+        self._thread = threading.Thread(target=self.run, name="triage-analysis", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -107,3 +109,20 @@ class AnalysisWorker:
         if self._thread:
             self._thread.join(timeout=30)
 
+
+
+def run_worker_process(url: str) -> None:
+    """The worker as a process of its own (``nlp-pipeline triage worker``), so that analysis never
+    competes with the service's requests for one interpreter; stops on SIGTERM or SIGINT."""
+    import signal
+
+    from ..pipeline import Pipeline
+    from .database import make_engine, migrate, sessions
+    from .priority import load_settings
+
+    engine = make_engine(url)
+    migrate(engine)
+    worker = AnalysisWorker(sessions(engine), Pipeline, load_settings())
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, lambda *_: worker._stop.set())
+    worker.run()
