@@ -124,5 +124,5 @@ def run_worker_process(url: str) -> None:
     migrate(engine)
     worker = AnalysisWorker(sessions(engine), Pipeline, load_settings())
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop_signal, lambda *_: worker._stop.set())
+        signal.signal(stop_signal, lambda *_: worker.stop())
     worker.run()
