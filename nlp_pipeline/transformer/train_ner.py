@@ -22,7 +22,14 @@ models build-base`). Every character is fed as its own vocabulary piece, so span
 exactly; a linear head per character with BIO tags, decoded by Viterbi under the rule that I-X only
 follows B-X or I-X. Trained by `nlp-pipeline train ner` on CLUENER train plus sentences of the written
 corpus's train split whose officials' names, posts and units become name/position/government/
-organization/company spans. Exported to ONNX, int8 dynamic quantisation, served by onnxruntime."""
+organization/company spans. Exported to ONNX, int8 dynamic quantisation, served by onnxruntime.
+
+Why it ships at this size: the officials stage uses it by default (on the blind corpus test,
+measured 2026-11-27, it lifts name/title/unit F1 from 0.798/0.598/0.405 to 0.853/0.657/0.477). Of its ~58 MB, 38.6 MB
+are the int8 embedding rows of the 100,419-piece vocabulary and ~20 MB the twelve encoder layers.
+The NER feeds every character as its own piece, so it only ever reads the 8,054 single-character
+rows (3.1 MB): cutting the table to those rows would bring the file to about 23 MB, and is the
+next step when the model is retrained."""
 CLUENER = Path("cluener2020")
 MAX_CHARS = 126
 COMPANY = re.compile(r"公司|集团|银行|信用社|合作社")
