@@ -377,6 +377,23 @@ def build_base(
     typer.echo(f"wrote {out}: vocabulary {info['vocab_size']:,} of {info['original_vocab_size']:,} pieces")
 
 
+@models_app.command("prune-vocab")
+def prune_vocab(
+    model: Annotated[Path, typer.Argument(help="model directory (model.onnx, tokenizer.json, meta.json)")],
+) -> None:
+    """Cut a character model's embedding table to the single-character pieces it reads (same outputs)."""
+    from tokenizers import Tokenizer
+
+    from .transformer.vocabulary import prune, single_character_pieces
+
+    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    if meta.get("format") != "onnx-ner":
+        raise typer.BadParameter(f"{model}: only character models (format onnx-ner) read one piece per character")
+    before = (model / meta["file"]).stat().st_size
+    meta = prune(model, single_character_pieces(Tokenizer.from_file(str(model / "tokenizer.json")).get_vocab()))
+    typer.echo(f"{model / meta['file']}: {meta['vocabulary']['rows']:,} rows, {before:,} -> {meta['bytes']:,} bytes")
+
+
 def _evaluate_extraction(task: Task, datasets: Path, config: Path | None) -> dict:
     from . import artefacts, corpus
 

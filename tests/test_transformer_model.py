@@ -29,3 +29,36 @@ def test_analyze_with_the_transformer(transformer_pipeline):
     result = transformer_pipeline.analyze_text("举报：镇长用公款在酒店宴请朋友，喝的是茅台，费用以会议费报销。")
     assert set(result.scores) == set(codes())
     assert all(0.0 <= s <= 1.0 for s in result.scores.values())
+
+
+def test_pruned_vocabulary_gives_the_same_entities(tmp_path):
+    """Cutting the NER's embedding table to the pieces a text needs leaves its outputs unchanged."""
+    import shutil
+
+    import numpy as np
+    from tokenizers import Tokenizer
+
+    from nlp_pipeline.transformer.vocabulary import SPECIAL, prune
+
+    text = "县财政局党组书记、局长王建国在党组会上说，人选会前已经定了。"
+    shutil.copytree(paths.MODELS / "ner_e5", tmp_path / "ner")
+    vocabulary = Tokenizer.from_file(str(tmp_path / "ner" / "tokenizer.json")).get_vocab()
+    keep = [vocabulary[p] for p in SPECIAL if p in vocabulary] + [vocabulary[c] for c in set(text) if c in vocabulary]
+    meta = prune(tmp_path / "ner", keep)
+    assert meta["vocabulary"]["rows"] == len(set(keep)) < len(vocabulary)
+    full, _ = artefacts.load(paths.MODELS / "ner_e5")
+    small, _ = artefacts.load(tmp_path / "ner")
+    assert len(small.vocabulary) == len(set(keep))
+    for a, b in zip(full.forward([text], full.preprocess([text])), small.forward([text], small.preprocess([text]))):
+        np.testing.assert_allclose(a, b, rtol=0, atol=0)
+    assert small.entities([text]) == full.entities([text])
+    assert any(text[s:e] == "王建国" for s, e, kind in small.entities([text])[0] if kind == "name")
+
+
+def test_only_character_models_have_their_vocabulary_cut():
+    from typer.testing import CliRunner
+
+    from nlp_pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["models", "prune-vocab", str(MODEL)])
+    assert result.exit_code != 0 and "onnx-ner" in result.output

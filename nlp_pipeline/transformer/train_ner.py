@@ -14,6 +14,7 @@ from ..ingest.normalize import normalize
 from .char_ner import Sentence, bio_tags, char_ids, encode_tags, read_cluener
 from .finetune import export_int8, fit, freeze_lower_layers, prepare
 from .train_classifier import BASE_DIR
+from .vocabulary import prune, single_character_pieces
 
 DEFAULT_DIR = paths.MODELS / "ner_e5"
 PUBLISHED = {"name": 0.8875, "position": 0.7889, "government": 0.8703, "organization": 0.7943}
@@ -25,11 +26,11 @@ corpus's train split whose officials' names, posts and units become name/positio
 organization/company spans. Exported to ONNX, int8 dynamic quantisation, served by onnxruntime.
 
 Why it ships at this size: the officials stage uses it by default (on the blind corpus test,
-measured 2026-11-27, it lifts name/title/unit F1 from 0.798/0.598/0.405 to 0.853/0.657/0.477). Of its ~58 MB, 38.6 MB
-are the int8 embedding rows of the 100,419-piece vocabulary and ~20 MB the twelve encoder layers.
-The NER feeds every character as its own piece, so it only ever reads the 8,054 single-character
-rows (3.1 MB): cutting the table to those rows would bring the file to about 23 MB, and is the
-next step when the model is retrained."""
+measured 2026-11-27, it lifts name/title/unit F1 from 0.798/0.598/0.405 to 0.853/0.657/0.477). The
+NER feeds every character as its own piece, so its embedding table keeps only the special tokens
+and the single-character pieces (8,060 of the base's 100,419 rows; `nlp-pipeline models
+prune-vocab`, identical outputs): the file is ~25 MB, of which ~20 MB are the twelve int8 encoder
+layers."""
 CLUENER = Path("cluener2020")
 MAX_CHARS = 126
 COMPANY = re.compile(r"公司|集团|银行|信用社|合作社")
@@ -123,12 +124,14 @@ def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths
     ids, mask, _ = tensors(train_set[:2])
     export_int8(model, (ids, mask), Path(out), per_token=True)
     shutil.copy(base / "tokenizer.json", Path(out) / "tokenizer.json")
+    keep = single_character_pieces(vocabulary)
     meta = {"name": "ner_e5", "format": "onnx-ner", "tags": tags, "max_chars": MAX_CHARS,
             "trained": datetime.date.today().isoformat(),
             "params": {"epochs": epochs, "learning_rate": learning_rate, "head_factor": head_factor, "batch_size": batch_size,
                        "train_layers": train_layers, "seed": seed, "limit": limit},
             "data": {"train": {"CLUENER train and corpus sentences": len(train_set)}}}
-    meta = artefacts.record(Path(out), "model.onnx", meta)
+    artefacts.record(Path(out), "model.onnx", meta)
+    meta = prune(Path(out), keep)
     tagger, _ = artefacts.load(Path(out))
     predicted = tagger.entities([s.text for s in dev_set])
     meta["metrics"] = {"CLUENER dev": span_scores([s.spans for s in dev_set], predicted)}
