@@ -24,11 +24,11 @@ def test_proper_procedure_is_not_flagged(pipeline):
 
 
 def test_a_warning_meeting_recounting_a_case_is_not_flagged(pipeline):
-    case = "会上通报了邻县交通运输局原局长在党组会前就把中标单位定了、会上搞“一言堂”、避开派驻纪检组的案例。"
-    lesson = pipeline.analyze_text("县财政局警示教育大会记录\n" + case + "局长要求全局干部以案为鉴。")
-    assert lesson.meeting_flags == []
-    minutes = pipeline.analyze_text("县财政局党组会议纪要\n" + case.replace("会上通报了邻县交通运输局原局长", "局长"))
+    conduct = "局长在党组会前就把中标单位定了，会上一个人说了算，也没有通知派驻纪检组。"
+    minutes = pipeline.analyze_text("县财政局党组会议纪要\n" + conduct)
     assert minutes.meeting_flags
+    lesson = pipeline.analyze_text("县财政局警示教育大会记录\n会上通报了邻县一起案件：" + conduct + "要求全局干部以案为鉴。")
+    assert lesson.meeting_flags == []
 
 
 def test_sentence_embeddings_are_memoised_and_normalised():
