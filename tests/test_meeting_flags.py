@@ -31,7 +31,7 @@ def test_a_warning_meeting_recounting_a_case_is_not_flagged(pipeline):
     assert lesson.meeting_flags == []
 
 
-def test_sentence_embeddings_are_memoised_and_normalised():
+def test_sentence_embeddings_are_memoised_and_normalised(monkeypatch):
     import numpy as np
 
     from nlp_pipeline.learn import sentence_embeddings
@@ -42,3 +42,5 @@ def test_sentence_embeddings_are_memoised_and_normalised():
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
     np.testing.assert_array_equal(vectors[0], vectors[2])
     assert texts[1] in sentence_embeddings._memo
+    monkeypatch.setattr(sentence_embeddings, "MEMO_LIMIT", 3)  # a full memo is emptied, not read after
+    np.testing.assert_array_equal(sentence_embeddings.embed([texts[1], "会议由党组书记主持。"])[0], vectors[1])

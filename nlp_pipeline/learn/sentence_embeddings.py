@@ -15,7 +15,7 @@ from ..transformer.onnx_session import thread_limit
 
 _engine = None
 _memo: dict[str, np.ndarray] = {}
-MEMO_LIMIT = 100_000
+MEMO_LIMIT = 20_000  # ~30 MB of vectors; the whole corpus has some 13,000 sentences
 
 
 def embed(texts: Sequence[str], batch: int = 64) -> np.ndarray:
@@ -29,6 +29,7 @@ def embed(texts: Sequence[str], batch: int = 64) -> np.ndarray:
             _engine = E5(num_threads=thread_limit())
         if len(_memo) + len(missing) > MEMO_LIMIT:
             _memo.clear()
+            missing = list(dict.fromkeys(texts))
         for start in range(0, len(missing), batch):
             part = missing[start:start + batch]
             _memo.update(zip(part, _engine.passage(part)))
