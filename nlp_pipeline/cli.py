@@ -380,17 +380,25 @@ def build_base(
 @models_app.command("prune-vocab")
 def prune_vocab(
     model: Annotated[Path, typer.Argument(help="model directory (model.onnx, tokenizer.json, meta.json)")],
+    datasets: DatasetsOption = paths.DATASETS,
 ) -> None:
-    """Cut a character model's embedding table to the single-character pieces it reads (same outputs)."""
+    """Cut an e5 model's embedding table to the rows it reads: single characters for the NER (same
+    outputs); for the classifier also the pieces of its training text and general Chinese, then
+    re-score it on the held-out sets and rewrite its card."""
     from tokenizers import Tokenizer
 
+    from .transformer.train_classifier import evaluate_and_describe, prune_vocabulary
     from .transformer.vocabulary import prune, single_character_pieces
 
     meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
-    if meta.get("format") != "onnx-ner":
-        raise typer.BadParameter(f"{model}: only character models (format onnx-ner) read one piece per character")
     before = (model / meta["file"]).stat().st_size
-    meta = prune(model, single_character_pieces(Tokenizer.from_file(str(model / "tokenizer.json")).get_vocab()))
+    if meta.get("format") == "onnx-ner":
+        meta = prune(model, single_character_pieces(Tokenizer.from_file(str(model / "tokenizer.json")).get_vocab()))
+    elif meta.get("format") == "onnx":
+        prune_vocabulary(model, datasets)
+        meta = evaluate_and_describe(model, datasets)
+    else:
+        raise typer.BadParameter(f"{model}: not an e5 model (format {meta.get('format')}), nothing to prune")
     typer.echo(f"{model / meta['file']}: {meta['vocabulary']['rows']:,} rows, {before:,} -> {meta['bytes']:,} bytes")
 
 

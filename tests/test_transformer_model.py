@@ -55,10 +55,10 @@ def test_pruned_vocabulary_gives_the_same_entities(tmp_path):
     assert any(text[s:e] == "王建国" for s, e, kind in small.entities([text])[0] if kind == "name")
 
 
-def test_only_character_models_have_their_vocabulary_cut():
+def test_only_e5_models_have_their_vocabulary_cut():
     from typer.testing import CliRunner
 
     from nlp_pipeline.cli import app
 
-    result = CliRunner().invoke(app, ["models", "prune-vocab", str(MODEL)])
-    assert result.exit_code != 0 and "onnx-ner" in result.output
+    result = CliRunner().invoke(app, ["models", "prune-vocab", str(paths.MODELS / "issue_types_tfidf")])
+    assert result.exit_code != 0 and "not an e5 model" in result.output

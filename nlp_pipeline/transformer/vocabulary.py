@@ -1,9 +1,11 @@
 """Cutting a shipped model's vocabulary to the pieces it can meet, without retraining.
 
-The embedding table is most of an e5 model file (100,419 int8 rows, 38.6 MB). A model that only
-ever reads some rows, as the character NER reads one piece per character, keeps those rows in
-their original order and a tokenizer with the same pieces renumbered: every input it can be given
-produces the same outputs as before.
+The embedding table is most of an e5 model file (100,419 int8 rows, 38.6 MB). A model keeps the
+rows it reads, in their original order, and a tokenizer with the same pieces renumbered. The
+character NER reads one piece per character, so its outputs stay the same for every input. The
+classifier tokenises whole texts: it keeps every single character and the pieces that text it was
+trained on, and general Chinese, produce. Where such a text's best segmentation uses only kept
+pieces it is unchanged; rarer words fall back to shorter kept pieces.
 """
 
 import json
@@ -22,6 +24,15 @@ def single_character_pieces(vocabulary: dict[str, int]) -> list[int]:
     """Ids of the special tokens and of every piece that is one character, bare or word-start."""
     return sorted(i for piece, i in vocabulary.items()
                   if piece in SPECIAL or len(piece) == 1 or (len(piece) == 2 and piece[0] == META))
+
+
+def observed_pieces(tokenizer, texts: list[str]) -> set[int]:
+    """Ids of the pieces ``tokenizer`` produces on ``texts``."""
+    seen: set[int] = set()
+    for start in range(0, len(texts), 5000):
+        for encoding in tokenizer.encode_batch(texts[start:start + 5000], add_special_tokens=False):
+            seen.update(encoding.ids)
+    return seen
 
 
 def _embedding_initializer(graph) -> str:
