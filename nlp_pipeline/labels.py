@@ -41,7 +41,11 @@ def decide(scores: dict[str, float], thresholds: dict[str, float]) -> list[str]:
 
 
 class ThresholdedScores:
-    """``predict`` for any model with ``labels``, ``thresholds_`` and ``scores``."""
+    """``predict`` for any model with ``labels``, ``thresholds_`` and ``scores``; ``scores`` itself
+    for any with ``predict_proba``."""
+
+    def scores(self, X) -> list[dict[str, float]]:
+        return [dict(zip(self.labels, map(float, row))) for row in self.predict_proba(X)]
 
     def predict(self, X) -> list[list[str]]:
         thresholds = dict(zip(self.labels, self.thresholds_))

@@ -51,6 +51,3 @@ class BlendedFlagClassifier(ThresholdedScores, BaseEstimator):
             vectors = self.embeddings_.transform([X[i] for i in suspicious])
             blended[suspicious] += w * np.column_stack([head.predict_proba(vectors)[:, 1] for head in self.heads_])
         return blended
-
-    def scores(self, X: Sequence[Segmented]) -> list[dict[str, float]]:
-        return [dict(zip(self.labels, map(float, row))) for row in self.predict_proba(X)]

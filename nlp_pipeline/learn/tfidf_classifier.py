@@ -120,6 +120,3 @@ class TfidfIssueClassifier(ThresholdedScores, BaseEstimator):
         self.thresholds_ = np.array([best_threshold(scores[:, j], truth[:, j]) for j in range(len(self.labels))])
         return self
 
-    def scores(self, X: Sequence[Segmented]) -> list[dict[str, float]]:
-        return [dict(zip(self.labels, map(float, row))) for row in self.predict_proba(X)]
-
