@@ -18,7 +18,10 @@ HAN = r"\u4e00-\u9fff"
 POST_SUFFIX = r"(?:书记|长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
 UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学"
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
-STOP_BEFORE_UNIT = re.compile(r"的|是|向|对|把|被|在|给|将|请|据|反映|举报|实名|检举|控告|关于|我|你|他|其|该|原任|担任")
+# Words that end the text before a unit: function words, and verbs of telling and going that no
+# unit name in the corpus or the CCDI gold contains (找了…股长, 去问…学校, 跟…队长).
+STOP_BEFORE_UNIT = re.compile(r"的|是|向|对|把|被|在|给|将|请|据|反映|举报|实名|检举|控告|关于|我|你|他|其|该|原任|担任"
+                              r"|[找跟去了着又也说让叫拿送往还再已]")
 NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作发介汇违利收受涉严未不没曾还就先后及以分所多接安私让当个们都又再来去到会称讲")
 # 公司原党委|书记: the party organ of an organisation belongs to the post; of a territory
 # (广西壮族自治区党委|副书记) it is the unit.
