@@ -1,13 +1,15 @@
 """The triage service through FastAPI's test client: intake stores first, the worker analyses,
 the queue ranks with reasons, claiming is exclusive, identity is masked, everything is audited."""
 
+import datetime
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.exc import DBAPIError
 
+from nlp_pipeline.triage.models import ApiToken, now
 from nlp_pipeline.triage.service import add_user, create_app
 
 SERIOUS = ("举报青川县交通运输局党组书记、局长周海峰：公路养护工程的施工单位是他会前就定了的，"
@@ -37,6 +39,21 @@ def test_no_anonymous_access_and_login_with_password(service):
     assert client.post("/api/login", json={"username": "clerk", "password": "wrong"}).status_code == 401
     token = client.post("/api/login", json={"username": "clerk", "password": "clerk-password"}).json()["token"]
     assert client.get("/api/queue", headers=auth(token)).status_code == 200
+
+
+def test_tokens_stop_working_after_their_lifetime(service):
+    client, app, tokens = service
+    token = client.post("/api/login", json={"username": "clerk", "password": "clerk-password"}).json()["token"]
+    assert client.get("/api/queue", headers=auth(token)).status_code == 200
+    hours = app.state.triage.settings["token_hours"]
+    with app.state.engine.begin() as connection:
+        connection.execute(update(ApiToken).values(created_at=now() - datetime.timedelta(hours=hours, minutes=1)))
+    assert client.get("/api/queue", headers=auth(token)).status_code == 401
+    assert client.get("/api/queue", headers=auth(tokens["reviewer"])).status_code == 401
+    fresh = client.post("/api/login", json={"username": "clerk", "password": "clerk-password"}).json()["token"]
+    assert client.get("/api/queue", headers=auth(fresh)).status_code == 200
+    with app.state.engine.begin() as connection:  # the login cleared the expired tokens away
+        assert connection.execute(text("SELECT count(*) FROM api_tokens")).scalar() == 1
 
 
 def test_intake_stores_first_then_the_worker_ranks_with_reasons(service):

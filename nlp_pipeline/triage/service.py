@@ -4,6 +4,7 @@ Every request is authenticated (API token from /api/login or issued by an admin)
 may do is in ``security.RIGHTS``. The JSON API and the web pages (``web.py``) both go through
 ``Triage``, so a check, a change and its audit entry are written once."""
 
+import datetime
 import json
 import subprocess
 import sys
@@ -68,12 +69,17 @@ class Triage:
         if not can(user.role, right):
             raise HTTPException(403, f"role {user.role} may not {right}")
 
+    def _oldest_valid(self) -> datetime.datetime:
+        return now() - datetime.timedelta(hours=self.settings["token_hours"])
+
     def user_for_token(self, token: str | None) -> User | None:
+        """The token's user while the token is younger than ``token_hours``; None otherwise."""
         if not token:
             return None
         with self.sessions.begin() as session:
             return session.execute(select(User).join(ApiToken, ApiToken.user_id == User.id)
-                                   .where(ApiToken.token_hash == token_hash(token))).scalar_one_or_none()
+                                   .where(ApiToken.token_hash == token_hash(token),
+                                          ApiToken.created_at >= self._oldest_valid())).scalar_one_or_none()
 
     def login(self, username: str, password: str) -> tuple[str, User]:
         """A new token for the user (only its hash is stored), or 401."""
@@ -82,6 +88,7 @@ class Triage:
             if user is None or not verify_password(password, user.password_hash):
                 self.audit(session, None, "login_failed", username=username)
                 raise HTTPException(401, "wrong user name or password")
+            session.execute(delete(ApiToken).where(ApiToken.created_at < self._oldest_valid()))
             token, hashed = new_token()
             session.add(ApiToken(user_id=user.id, token_hash=hashed))
             self.audit(session, user, "login")

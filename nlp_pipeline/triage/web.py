@@ -195,6 +195,7 @@ def add_web(app: FastAPI, triage) -> None:
             return login_form("用户名或密码错误。", 401, username)
         response = redirect("/queue")
         response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="strict",
+                            max_age=triage.settings["token_hours"] * 3600,
                             secure=request.url.scheme == "https")
         response.delete_cookie(LOGIN_COOKIE, path="/login", httponly=True, samesite="strict")
         return response
