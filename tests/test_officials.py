@@ -36,6 +36,27 @@ def test_petitioner_roster_and_parenthesised_posts(extractor):
     assert found["石永安"].title == "董事、总经理"
 
 
+def test_signature_and_attendance_lists(extractor):
+    text = ("关于村里低保的联名信\n被反映人：汪德明\n请纪委查处。\n联名人：\n康志文 内科主任\n丘德兵 财务科\n"
+            "第三组　赖秀英　电话187****3320\n……等九人\n\n反映人：申光明、戴秀琴等19人\n"
+            "出席董事：鲍振宇（董事长、党委书记）、马骏\n参会人员：杭立军（市住建局）\n记录：党政办 傅芳")
+    assert people(extractor.extract(text, [])) == {
+        ("康志文", "内科主任", None, "petitioner"), ("丘德兵", None, "财务科", "petitioner"),
+        ("赖秀英", None, None, "petitioner"), ("申光明", None, None, "petitioner"), ("戴秀琴", None, None, "petitioner"),
+        ("鲍振宇", "董事长、党委书记", None, "mentioned"), ("马骏", None, None, "mentioned"),
+        ("杭立军", None, "市住建局", "mentioned"), ("傅芳", None, "党政办", "mentioned")}
+
+
+def test_speakers_of_a_verbatim_record(extractor):
+    text = "运输管理科 尹浩：条例写得很清楚。\n陆婉仪：我们做会议记录要写明每个人的意见。\n明确：下周再议。"
+    assert people(extractor.extract(text, [])) == {("尹浩", None, "运输管理科", "mentioned"), ("陆婉仪", None, None, "mentioned")}
+
+
+def test_units_end_at_the_verb_before_them(extractor):
+    found = extractor.extract("唐老师拿着文件去问中心学校会计饶小燕，她说不知道。", [])
+    assert people(found) == {("饶小燕", "会计", "中心学校", "mentioned")}
+
+
 def test_post_references_resolve_to_the_full_name(extractor):
     text = "副局长刘志强在会上发言。会后刘局长又找了承包商。张书记没有表态。"
     found = {m.name: m for m in extractor.extract(text, [])}

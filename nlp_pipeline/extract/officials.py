@@ -18,10 +18,11 @@ HAN = r"\u4e00-\u9fff"
 POST_SUFFIX = r"(?:书记|长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
 UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学"
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
+SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.M)
 # Words that end the text before a unit: function words, and verbs of telling and going that no
 # unit name in the corpus or the CCDI gold contains (找了…股长, 去问…学校, 跟…队长).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向|对|把|被|在|给|将|请|据|反映|举报|实名|检举|控告|关于|我|你|他|其|该|原任|担任"
-                              r"|[找跟去了着又也说让叫拿送往还再已]")
+                              r"|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)")
 NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作发介汇违利收受涉严未不没曾还就先后及以分所多接安私让当个们都又再来去到会称讲")
 # 公司原党委|书记: the party organ of an organisation belongs to the post; of a territory
 # (广西壮族自治区党委|副书记) it is the unit.
@@ -30,8 +31,13 @@ UNIT_KINDS = {"government", "organization", "company"}  # NER types that can be 
 WORD_AFTER_NAME = 50  # jieba frequency from which two characters after a name read as the next word (虚报)
 COMMON_WORD = 5000    # and from which a "given name" is an ordinary word (银行)
 NOT_NAME_START = set("原时前副党区")  # surnames, but far more often the word before or inside a post
-ROSTER = re.compile(r"(?:出席|列席|参加|参会|缺席|请假|主持|记录|参会人员|出席人员|列席人员|参加人员|记录人|主持人|与会人员|到会)[人员]*[:：]")
-PETITIONER = re.compile(rf"(?:我叫|本人|我是|举报人[:：]\s*|反映人[:：]\s*|来电人[:：]\s*|来信人[:：]\s*|信访人[:：]\s*|来访人[:：]\s*|署名[:：]\s*)"
+# The head of a list of people: attendance (出席：, 出席董事：, 记录：党政办 赖芳), registration
+# (登记人：, 承办人：) and the signatures of a joint letter (联名人：, 反映人：), whose people are
+# petitioners. A list runs to the end of its line, or over the following lines when the head ends one.
+ROSTER = re.compile(r"(?:出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|登记|接待|承办|经办|支委签字|签字"
+                    r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人))"
+                    r"(?:人员|人|董事|委员|职工|代表|村民)?(?:（[^（）\n]{1,6}）)?[:：]")
+PETITIONER = re.compile(rf"(?:我叫|本人|我是|(?<!被)举报人[:：]\s*|(?<!被)反映人[:：]\s*|来电人[:：]\s*|来信人[:：]\s*|信访人[:：]\s*|来访人[:：]\s*|署名[:：]\s*)"
                         rf"(?P<name>[{HAN}]{{2,3}})")
 
 
@@ -116,22 +122,49 @@ class OfficialsExtractor:
                     return True
         return False
 
+    def _list_item(self, text: str, start: int, end: int) -> Mention | None:
+        """One person of a list: 赖芳, 党政办 赖芳, 康志文 内科主任, 丘德兵 财务科, 杭立军（市住建局）,
+        第三组　王德明, 麻春生等11户. The name starts the item or follows its first space."""
+        item = text[start:end]
+        starts = [0] + [m.end() for m in re.finditer(r"[ \u3000]+", item)][:1]
+        for offset in starts:
+            name = self._name_at(text, start + offset)
+            if not name:
+                continue
+            rest = item[offset + len(name):]
+            if rest and not re.match(r"[ \u3000（(等]|同志", rest):
+                continue
+            before = item[:offset].strip() or None
+            after = re.sub(r"^[ \u3000（(]+|[）)]$", "", rest) if rest[:1] in " \u3000（(" else ""
+            title = after if after and any(chain.fullmatch(after) for chain in self.title_chains) else None
+            unit = next((u for u in (before, None if title else after) if u and re.search(UNIT_SUFFIX + "$", u)), None)
+            return Mention(name, title, unit, "mentioned", start + offset, start + offset + len(name))
+        return None
+
     def _rosters_and_lists(self, text: str, found: dict, add) -> None:
-        """Names in attendance lists (出席：江明远、魏春生) and names listed after a titled one
+        """People in attendance lists and signature lists, and names listed after a titled one
         (副局长 葛春燕、罗天明: both 副局长)."""
         for roster in ROSTER.finditer(text):
-            end = len(text)
-            for stop in ("\n", "。", "；"):
-                position = text.find(stop, roster.end())
-                if position >= 0:
-                    end = min(end, position)
-            for item in re.finditer(r"[^、，,；;\s]+", text[roster.end():end]):
-                start = roster.end() + item.start()
-                name = self._name_at(text, start)
-                if name and (len(item.group()) <= 3 or item.group()[len(name):len(name) + 1] in "（("):
-                    known = found.get(name)
-                    if known is None:
-                        add(Mention(name, None, None, "mentioned", start, start + len(name)))
+            role = "petitioner" if roster.group("petitioners") else "mentioned"
+            line_end = text.find("\n", roster.end())
+            line_end = len(text) if line_end < 0 else line_end
+            if text[roster.end():line_end].strip():
+                lines = [(roster.end(), line_end)]
+            else:  # the list is on the lines below, one person per line, to the first blank line
+                lines, cursor = [], line_end + 1
+                for line in text[cursor:].split("\n"):
+                    if not line.strip():
+                        break
+                    lines.append((cursor, cursor + len(line)))
+                    cursor += len(line) + 1
+            for line_start, stop in lines:
+                for item in re.finditer(r"(?:[^、，,；;。\n（(]|[（(][^）)\n]*[）)])+", text[line_start:stop]):
+                    lead = len(item.group()) - len(item.group().lstrip())
+                    mention = self._list_item(text, line_start + item.start() + lead, line_start + item.end())
+                    if mention is None:
+                        continue
+                    mention.role = role
+                    add(mention)
         for mention in list(found.values()):
             cursor = mention.end
             while mention.title and text[cursor:cursor + 1] == "、":
@@ -140,6 +173,16 @@ class OfficialsExtractor:
                     break
                 add(Mention(name, mention.title, mention.unit, mention.role, cursor + 1, cursor + 1 + len(name)))
                 cursor += 1 + len(name)
+
+    def _speakers(self, text: str, add) -> None:
+        """Who speaks in a verbatim record: a line that opens with a name (after its unit) and a
+        colon, 陆婉仪：… or 运输管理科 尹浩：…; a common word (明确：) is no name."""
+        for line in SPEAKER.finditer(text):
+            who = line.group("who")
+            if self._name_at(text, line.start("who")) != who or self.frequency.get(who, 0) >= WORD_AFTER_NAME:
+                continue
+            unit = line.group("unit") if line.group("unit") and re.search(UNIT_SUFFIX + "$", line.group("unit")) else None
+            add(Mention(who, None, unit, "mentioned", line.start("who"), line.end("who")))
 
     def _with_entities(self, text: str, entities: list[tuple[int, int, str]], found: dict, add) -> None:
         """What the NER model adds to the rules: a person it finds with a post right before the
@@ -209,6 +252,7 @@ class OfficialsExtractor:
                 continue
             add(Mention(name, title, unit, "mentioned", name_start, name_start + len(name)))
         self._rosters_and_lists(text, found, add)
+        self._speakers(text, add)
         for match in self.paren_title.finditer(text):
             if not any(chain.fullmatch(match.group("title")) for chain in self.title_chains):
                 continue
