@@ -57,6 +57,18 @@ def test_units_end_at_the_verb_before_them(extractor):
     assert people(found) == {("饶小燕", "会计", "中心学校", "mentioned")}
 
 
+def test_writers_posts_organs_in_the_post_and_listed_colleagues(extractor):
+    text = ("我叫奚明，男，41岁，是宁渠县城市管理综合执法大队第三中队的协管员。\n"
+            "来电人：俞海峰，燕北建工集团有限公司区域经理\n"
+            "出席：董事长冼国华，董事魏立新、葛慧\n镇党委书记施玉成、监事会主席赵敏、驻局纪检监察组组长黎晓岚列席。")
+    assert people(extractor.extract(text, [])) == {
+        ("奚明", "协管员", "宁渠县城市管理综合执法大队第三中队", "petitioner"),
+        ("俞海峰", "区域经理", "燕北建工集团有限公司", "petitioner"),
+        ("冼国华", "董事长", None, "mentioned"), ("魏立新", "董事", None, "mentioned"), ("葛慧", "董事", None, "mentioned"),
+        ("施玉成", "镇党委书记", None, "mentioned"), ("赵敏", "监事会主席", None, "mentioned"),
+        ("黎晓岚", "驻局纪检监察组组长", None, "mentioned")}
+
+
 def test_post_references_resolve_to_the_full_name(extractor):
     text = "副局长刘志强在会上发言。会后刘局长又找了承包商。张书记没有表态。"
     found = {m.name: m for m in extractor.extract(text, [])}

@@ -27,6 +27,10 @@ NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向�
 # 公司原党委|书记: the party organ of an organisation belongs to the post; of a territory
 # (广西壮族自治区党委|副书记) it is the unit.
 PARTY_ORGAN_IN_TITLE = re.compile(r"(?<![省市县区州盟旗镇乡])(?:党委|党组|党工委|党支部|党总支)$")
+# An organ with no organisation named before it belongs to the post, as the gold writes it:
+# 乡党委书记, 监事会主席, 驻局纪检监察组组长, 外部董事, 村党支部书记.
+ORGAN_ONLY = re.compile(r"(?:[省市县区乡镇村]?(?:党委|党组|党工委|党支部|党总支|支部|纪委|纪工委|监事会|董事会|村委会|业主委员会|工会)"
+                        r"|驻[局委厅村院校办所]|外部|内部)")
 UNIT_KINDS = {"government", "organization", "company"}  # NER types that can be a unit
 WORD_AFTER_NAME = 50  # jieba frequency from which two characters after a name read as the next word (虚报)
 COMMON_WORD = 5000    # and from which a "given name" is an ordinary word (银行)
@@ -98,14 +102,34 @@ class OfficialsExtractor:
         start = end
         while start > floor and re.match(rf"[{HAN}、（）]", text[start - 1]) and end - start < 50:
             start -= 1
-        phrase = re.split(STOP_BEFORE_UNIT, text[start:end])[-1]
+        phrase = re.split(STOP_BEFORE_UNIT, text[start:end])[-1].lstrip("、")
         heads = [cut for cut in range(len(phrase)) if cut == 0 or (
             cut >= 2 and "、" not in phrase[:cut] and re.search(UNIT_SUFFIX + "$", phrase[:cut])
-            and not PARTY_ORGAN_IN_TITLE.search(phrase[:cut]))]
+            and not PARTY_ORGAN_IN_TITLE.search(phrase[:cut])
+            and self.frequency.get(phrase[cut - 1:cut + 1], 0) < COMMON_WORD)]  # not inside a word: 公司区|域经理
         for cut in [c for c in reversed(heads) if c] + [0]:
             for chain in self.title_chains:
                 if chain.fullmatch(phrase[cut:]):
-                    return phrase[cut:], phrase[:cut].lstrip("和与及") or None
+                    unit = phrase[:cut].lstrip("和与及") or None
+                    if unit and ORGAN_ONLY.fullmatch(unit):
+                        return unit + phrase[cut:], None
+                    return phrase[cut:], unit
+        return None, None
+
+    def _self_description(self, text: str, end: int) -> tuple[str | None, str | None]:
+        """The post a writer gives after their name: 我叫奚明，男，41岁，是宁渠县…第三中队的协管员;
+        来电人：俞海峰，燕北建工集团有限公司区域经理."""
+        clause = re.match(r"[^。\n]{0,80}", text[end:]).group()
+        for segment in clause.split("，")[1:4]:
+            segment = re.sub(r"^(?:是|系|现任|现为|在)", "", segment)
+            described = re.fullmatch(rf"(?P<unit>[{HAN}]{{2,30}}?)(?:的一名|的|一名)(?P<title>[{HAN}]{{2,12}})", segment)
+            if described and re.search(UNIT_SUFFIX + "$", described.group("unit")) and any(
+                    chain.fullmatch(described.group("title")) for chain in self.title_chains):
+                return described.group("title"), described.group("unit")
+            if re.fullmatch(rf"[{HAN}、]+", segment):
+                title, unit = self._title_and_unit(segment, len(segment))
+                if title:
+                    return title, unit
         return None, None
 
     def _is_subject(self, text: str, name: str, flagged: list[tuple[int, int]], alleged: bool) -> bool:
@@ -135,7 +159,7 @@ class OfficialsExtractor:
             if rest and not re.match(r"[ \u3000（(等]|同志", rest):
                 continue
             before = item[:offset].strip() or None
-            after = re.sub(r"^[ \u3000（(]+|[）)]$", "", rest) if rest[:1] in " \u3000（(" else ""
+            after = re.sub(r"^[ \u3000（(]+|[）)]$", "", rest).split("，")[0] if rest[:1] in " \u3000（(" else ""
             title = after if after and any(chain.fullmatch(after) for chain in self.title_chains) else None
             unit = next((u for u in (before, None if title else after) if u and re.search(UNIT_SUFFIX + "$", u)), None)
             return Mention(name, title, unit, "mentioned", start + offset, start + offset + len(name))
@@ -169,17 +193,18 @@ class OfficialsExtractor:
             cursor = mention.end
             while mention.title and text[cursor:cursor + 1] == "、":
                 name = self._name_at(text, cursor + 1)
-                if not name or name in found:
+                if not name or (name in found and found[name].title):
                     break
                 add(Mention(name, mention.title, mention.unit, mention.role, cursor + 1, cursor + 1 + len(name)))
                 cursor += 1 + len(name)
 
     def _speakers(self, text: str, add) -> None:
         """Who speaks in a verbatim record: a line that opens with a name (after its unit) and a
-        colon, 陆婉仪：… or 运输管理科 尹浩：…; a common word (明确：) is no name."""
+        colon, 陆婉仪：… or 运输管理科 尹浩：…; a common word (明确：) or a role (来电人：) is no name."""
         for line in SPEAKER.finditer(text):
             who = line.group("who")
-            if self._name_at(text, line.start("who")) != who or self.frequency.get(who, 0) >= WORD_AFTER_NAME:
+            if (self._name_at(text, line.start("who")) != who or self.frequency.get(who, 0) >= WORD_AFTER_NAME
+                    or who[-1] in "人员"):  # 来电人：, 联络员：
                 continue
             unit = line.group("unit") if line.group("unit") and re.search(UNIT_SUFFIX + "$", line.group("unit")) else None
             add(Mention(who, None, unit, "mentioned", line.start("who"), line.end("who")))
@@ -238,7 +263,8 @@ class OfficialsExtractor:
             name = match.group("name")
             if re.match(rf"(?:{self.surname})", name):
                 name = self._name_at(text, match.start("name")) or name
-                add(Mention(name, None, None, "petitioner", match.start("name"), match.start("name") + len(name)))
+                title, unit = self._self_description(text, match.start("name") + len(name))
+                add(Mention(name, title, unit, "petitioner", match.start("name"), match.start("name") + len(name)))
         floor = 0  # a post's phrase never reaches back past the previous name
         for match in self.anchor.finditer(text):
             name_start = match.end()
