@@ -116,6 +116,9 @@ class OfficialsExtractor:
                     return phrase[cut:], unit
         return None, None
 
+    def _is_post(self, words: str) -> bool:
+        return any(chain.fullmatch(words) for chain in self.title_chains)
+
     def _self_description(self, text: str, end: int) -> tuple[str | None, str | None]:
         """The post a writer gives after their name: 我叫奚明，男，41岁，是宁渠县…第三中队的协管员;
         来电人：俞海峰，燕北建工集团有限公司区域经理."""
@@ -123,8 +126,7 @@ class OfficialsExtractor:
         for segment in clause.split("，")[1:4]:
             segment = re.sub(r"^(?:是|系|现任|现为|在)", "", segment)
             described = re.fullmatch(rf"(?P<unit>[{HAN}]{{2,30}}?)(?:的一名|的|一名)(?P<title>[{HAN}]{{2,12}})", segment)
-            if described and re.search(UNIT_SUFFIX + "$", described.group("unit")) and any(
-                    chain.fullmatch(described.group("title")) for chain in self.title_chains):
+            if described and re.search(UNIT_SUFFIX + "$", described.group("unit")) and self._is_post(described.group("title")):
                 return described.group("title"), described.group("unit")
             if re.fullmatch(rf"[{HAN}、]+", segment):
                 title, unit = self._title_and_unit(segment, len(segment))
@@ -160,7 +162,7 @@ class OfficialsExtractor:
                 continue
             before = item[:offset].strip() or None
             after = re.sub(r"^[ \u3000（(]+|[）)]$", "", rest).split("，")[0] if rest[:1] in " \u3000（(" else ""
-            title = after if after and any(chain.fullmatch(after) for chain in self.title_chains) else None
+            title = after if after and self._is_post(after) else None
             unit = next((u for u in (before, None if title else after) if u and re.search(UNIT_SUFFIX + "$", u)), None)
             return Mention(name, title, unit, "mentioned", start + offset, start + offset + len(name))
         return None
@@ -280,7 +282,7 @@ class OfficialsExtractor:
         self._rosters_and_lists(text, found, add)
         self._speakers(text, add)
         for match in self.paren_title.finditer(text):
-            if not any(chain.fullmatch(match.group("title")) for chain in self.title_chains):
+            if not self._is_post(match.group("title")):
                 continue
             add(Mention(match.group("name"), match.group("title"), None, "mentioned",
                         match.start("name"), match.end("name")))
