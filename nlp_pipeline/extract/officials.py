@@ -18,7 +18,7 @@ HAN = r"\u4e00-\u9fff"
 POST_SUFFIX = r"(?:书记|长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
 UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学"
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
-SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.M)
+SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.MULTILINE)
 # Words that end the text before a unit: function words, and verbs of telling and going that no
 # unit name in the corpus or the CCDI gold contains (找了…股长, 去问…学校, 跟…队长).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向|对|把|被|在|给|将|请|据|反映|举报|实名|检举|控告|关于|我|你|他|其|该|原任|担任"
