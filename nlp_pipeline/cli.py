@@ -264,14 +264,17 @@ def train_ner(
     learning_rate: float = 1.5e-4,
     head_factor: Annotated[float, typer.Option(help="the new tagging head learns this many times faster")] = 10.0,
     train_layers: Annotated[int, typer.Option(help="top encoder layers to fine-tune")] = 12,
+    crf: Annotated[bool, typer.Option(help="a CRF over the tags (else a softmax per character)")] = True,
+    validation: Annotated[int, typer.Option(help="CLUENER train sentences held out to compare settings")] = 1000,
     limit: Annotated[int | None, typer.Option(help="train on this many sentences only (smoke runs)")] = None,
     seed: int = 13,
 ) -> None:
-    """Fine-tune character-level NER on CLUENER train + corpus officials; export ONNX int8."""
+    """Fine-tune character-level NER on CLUENER train + corpus officials (on the GPU when there is
+    one); export ONNX int8."""
     from .transformer.train_ner import train
 
     meta = train(out, base, datasets, epochs=epochs, learning_rate=learning_rate, head_factor=head_factor,
-                 train_layers=train_layers, limit=limit, seed=seed, log=typer.echo)
+                 train_layers=train_layers, crf=crf, validation=validation, limit=limit, seed=seed, log=typer.echo)
     for kind, m in meta["metrics"]["CLUENER dev"].items():
         typer.echo(f"{kind:<14} " + " ".join(f"{k} {v}" for k, v in m.items()))
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")

@@ -56,22 +56,32 @@ def encode_tags(sentence: Sentence, tags: list[str]) -> list[int]:
     return out
 
 
-def decode(scores: np.ndarray, tags: list[str]) -> list[tuple[int, int, str]]:
-    """Best BIO path under the rule that I-X follows only B-X or I-X (Viterbi over log-probs)."""
-    n, k = scores.shape
-    allowed = np.ones((k, k), dtype=bool)  # allowed[previous, current]
+def allowed_transitions(tags: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """BIO's rule as masks: allowed[previous, current] (I-X only after B-X or I-X) and which tags
+    may open a sentence (no I-X)."""
+    allowed = np.ones((len(tags), len(tags)), dtype=bool)
     for j, tag in enumerate(tags):
         if tag.startswith("I-"):
             kind = tag[2:]
             allowed[:, j] = [t in (f"B-{kind}", f"I-{kind}") for t in tags]
-    start_ok = np.array([not t.startswith("I-") for t in tags])
-    best = np.where(start_ok, scores[0], -np.inf)
+    return allowed, np.array([not t.startswith("I-") for t in tags])
+
+
+def decode(scores: np.ndarray, tags: list[str], crf: dict | None = None) -> list[tuple[int, int, str]]:
+    """Best BIO path under the rule that I-X follows only B-X or I-X (Viterbi). ``scores`` are
+    per-character log-probs, or a CRF's emissions when ``crf`` gives its learned transition,
+    start and end scores."""
+    n, k = scores.shape
+    allowed, start_ok = allowed_transitions(tags)
+    transition = np.where(allowed, np.asarray(crf["transitions"]) if crf else 0.0, -np.inf)
+    best = np.where(start_ok, scores[0] + (np.asarray(crf["start"]) if crf else 0.0), -np.inf)
     back = np.zeros((n, k), dtype=int)
-    transition = np.where(allowed, 0.0, -np.inf)
     for i in range(1, n):
         candidates = best[:, None] + transition
         back[i] = candidates.argmax(0)
         best = candidates.max(0) + scores[i]
+    if crf:
+        best = best + np.asarray(crf["end"])
     path = [int(best.argmax())]
     for i in range(n - 1, 0, -1):
         path.append(int(back[i, path[-1]]))

@@ -34,15 +34,26 @@ def freeze_lower_layers(encoder, train_layers: int) -> None:
             parameter.requires_grad = False
 
 
+def training_device():
+    """The GPU when one is present (training is then many times faster), else the CPU."""
+    import torch
+
+    if torch.cuda.is_available():
+        torch.backends.cuda.matmul.allow_tf32 = True
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
 def fit(model, chunks: list[Sequence[int]], chunk_loss: Callable, epochs: int, learning_rate: float, log=print,
-        head_factor: float = 1.0) -> None:
+        head_factor: float = 1.0, fast_modules: Sequence[str] = ("head",)) -> None:
     """Train on ``chunks`` (index batches) for ``epochs``; ``chunk_loss(chunk)`` returns the loss.
-    The freshly initialised ``model.head`` learns ``head_factor`` times faster than the encoder."""
+    The freshly initialised submodules named in ``fast_modules`` learn ``head_factor`` times faster
+    than the encoder."""
     import time
 
     import torch
 
-    head = {id(p) for p in model.head.parameters()}
+    head = {id(p) for name in fast_modules for p in getattr(model, name).parameters()}
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW([{"params": [p for p in trainable if id(p) not in head]},
                                    {"params": [p for p in trainable if id(p) in head],

@@ -2,7 +2,8 @@
 
 preprocess cuts each text into chunks of at most ``max_chars`` characters at sentence ends and
 maps every character to its own piece; forward runs the model; postprocess decodes BIO with
-the transition rule and shifts spans back to the text's offsets.
+the transition rule (and a CRF's learned transitions where the model has them) and shifts spans
+back to the text's offsets.
 """
 
 import re
@@ -38,6 +39,7 @@ class OnnxCharNer:
         self.vocabulary = Tokenizer.from_file(str(directory / "tokenizer.json")).get_vocab()
         self.tags = meta["tags"]
         self.max_chars = meta["max_chars"]
+        self.crf = meta.get("crf")
 
     def preprocess(self, texts: Sequence[str]) -> list[tuple[int, int, int]]:
         return [(i, s, e) for i, text in enumerate(texts) for s, e in chunks(text, self.max_chars)]
@@ -61,8 +63,9 @@ class OnnxCharNer:
     def postprocess(self, texts: Sequence[str], pieces, logits: list[np.ndarray]) -> list[list[tuple[int, int, str]]]:
         found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         for (i, s, _), scores in zip(pieces, logits):
-            log_probs = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
-            found[i] += [(s + a, s + b, kind) for a, b, kind in decode(log_probs, self.tags)]
+            if not self.crf:
+                scores = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
+            found[i] += [(s + a, s + b, kind) for a, b, kind in decode(scores, self.tags, self.crf)]
         return found
 
     def entities(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:

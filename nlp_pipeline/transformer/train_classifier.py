@@ -20,7 +20,7 @@ from ..ingest.normalize import normalize
 from ..labels import codes
 from ..learn.tfidf_classifier import best_threshold
 from ..learn.train_classifier import held_out_sets
-from .finetune import export_int8, fit, freeze_lower_layers, prepare
+from .finetune import export_int8, fit, freeze_lower_layers, prepare, training_device
 from .vocabulary import observed_pieces, prune, single_character_pieces
 from .windows import batch
 
@@ -61,7 +61,7 @@ def _encoder_classifier(base: Path, labels: int, train_layers: int):
     class MeanPoolClassifier(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(base, add_pooling_layer=False)
+            self.encoder = AutoModel.from_pretrained(base, add_pooling_layer=False, dtype=torch.float32)
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(self.encoder.config.hidden_size, labels)
 
@@ -95,18 +95,20 @@ def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths
     train_batch = batch(encode(train_set), length=length, stride=stride, **special)
     targets = np.array([[c in train_set[o].labels for c in labels] for o in train_batch.owner], dtype=np.float32)
 
-    model = _encoder_classifier(base, len(labels), train_layers)
+    device = training_device()
+    model = _encoder_classifier(base, len(labels), train_layers).to(device)
     order = np.argsort(train_batch.attention_mask.sum(1))  # similar lengths together: less padding
     chunks = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
     loss_fn = torch.nn.BCEWithLogitsLoss()
 
     def chunk_loss(chunk):
         width = int(train_batch.attention_mask[chunk].sum(1).max())
-        ids = torch.from_numpy(train_batch.input_ids[chunk, :width])
-        mask = torch.from_numpy(train_batch.attention_mask[chunk, :width])
-        return loss_fn(model(ids, mask), torch.from_numpy(targets[chunk]))
+        ids = torch.from_numpy(train_batch.input_ids[chunk, :width]).to(device)
+        mask = torch.from_numpy(train_batch.attention_mask[chunk, :width]).to(device)
+        return loss_fn(model(ids, mask), torch.from_numpy(targets[chunk]).to(device))
 
     fit(model, chunks, chunk_loss, epochs, learning_rate, log)
+    model = model.to(torch.device("cpu"))
     Path(out).mkdir(parents=True, exist_ok=True)
     sample = torch.from_numpy(train_batch.input_ids[:2, :16]), torch.from_numpy(train_batch.attention_mask[:2, :16])
     export_int8(model, sample, Path(out), per_token=False)
