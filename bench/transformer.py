@@ -1,7 +1,7 @@
 """Transformer inference speed on the CPU: ONNX Runtime int8 (what analyze ships) against
 torch fp32 (the baseline), same encoder architecture and vocabulary, same documents, same threads.
 
-    python bench/transformer.py [--docs 24] [--threads 2] [--rounds 3] [--models DIR ...]
+    python bench/transformer.py [--docs 24] [--threads 2] [--rounds 3] [--models DIR ...] [--ner DIR]
 
 Documents are the written corpus's longest ones, cut or repeated to exactly 510 tokens each, so
 every row is a full 512-token window (the cost the issue's reference of 4.5 docs/s refers to).
@@ -10,6 +10,10 @@ size as the fine-tuned model's; ONNX runs each of ``--models`` (default models/i
 model directory written by ``nlp-pipeline train transformer``). The engines take turns for
 ``--rounds`` rounds and each one's best round is reported, so that a busy moment on a shared
 machine does not decide the ratio.
+
+The character NER (``--ner``, default models/ner_e5) is raced the same way at the size the
+officials stage runs it: rows of 126 characters, 32 rows per call, torch fp32 (the base encoder
+with a tag head of the same size) against the shipped ONNX int8 model.
 """
 
 import argparse
@@ -29,6 +33,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--models", type=Path, nargs="+", default=[paths.MODELS / "issue_types_e5"])
+    parser.add_argument("--ner", type=Path, default=paths.MODELS / "ner_e5")
     args = parser.parse_args()
 
     import torch
@@ -64,22 +69,62 @@ def main() -> None:
     def onnx_run(session, ids):
         return lambda i: session.run(["logits"], {"input_ids": ids[i:i + 1], "attention_mask": mask[i:i + 1]})
 
-    def rate(run):
-        started = time.perf_counter()
-        for i in range(len(texts)):
-            run(i)
-        return len(texts) / (time.perf_counter() - started)
-
     runs = {"baseline: torch fp32": torch_run, **{f"onnxruntime int8 {name}": onnx_run(*model) for name, model in models.items()}}
+    report(race(runs, len(texts), args.rounds), "docs/s")
+    ner_race(args.ner, encoder, args.rounds)
+
+
+def race(runs: dict, items: int, rounds: int) -> dict[str, float]:
+    """Items per second of each run(i), i in range(items): the best of ``rounds`` alternating rounds."""
     for run in runs.values():
         run(0)  # first-call set-up is not throughput
     best = {name: 0.0 for name in runs}
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         for name, run in runs.items():
-            best[name] = max(best[name], rate(run))
+            started = time.perf_counter()
+            for i in range(items):
+                run(i)
+            best[name] = max(best[name], items / (time.perf_counter() - started))
+    return best
+
+
+def report(best: dict[str, float], unit: str) -> None:
     baseline = best["baseline: torch fp32"]
     for name, value in best.items():
-        print(f"{name:<28} {value:8.2f} docs/s   ({value / baseline:.2f}x)")
+        print(f"{name:<28} {value:8.2f} {unit}   ({value / baseline:.2f}x)")
+
+
+def ner_race(model_dir: Path, encoder, rounds: int, rows: int = 32, width: int = 126, calls: int = 8) -> None:
+    import torch
+    from tokenizers import Tokenizer
+
+    from nlp_pipeline.transformer.char_ner import char_ids
+
+    ner, meta = artefacts.load(model_dir)
+    text = "".join(e.text.replace("\n", "") for e in corpus.written())
+    pieces = [text[i:i + width] for i in range(0, rows * calls * width, width)]
+
+    def ids_for(vocabulary):
+        v = vocabulary
+        return np.array([[v["<s>"]] + char_ids(p, v, v["<unk>"]) + [v["</s>"]] for p in pieces], dtype=np.int64)
+
+    onnx_ids = ids_for(ner.vocabulary)
+    torch_ids = torch.from_numpy(ids_for(Tokenizer.from_file(str(BASE_DIR / "tokenizer.json")).get_vocab()))
+    mask = np.ones_like(onnx_ids)
+    head = torch.nn.Linear(encoder.config.hidden_size, len(meta["tags"]))
+
+    def torch_run(i):
+        with torch.inference_mode():
+            part = slice(i * rows, (i + 1) * rows)
+            head(encoder(input_ids=torch_ids[part], attention_mask=torch.from_numpy(mask[part])).last_hidden_state)
+
+    def onnx_run(i):
+        part = slice(i * rows, (i + 1) * rows)
+        ner.session.run(["logits"], {"input_ids": onnx_ids[part], "attention_mask": mask[part]})
+
+    print(f"character NER: {calls} calls of {rows} rows x {width} characters")
+    best = race({"baseline: torch fp32": torch_run, f"onnxruntime int8 {model_dir}": onnx_run}, calls, rounds)
+    report({name: value * rows for name, value in best.items()}, "rows/s")
 
 
 if __name__ == "__main__":
