@@ -57,6 +57,19 @@ def test_units_end_at_the_verb_before_them(extractor):
     assert people(found) == {("饶小燕", "会计", "中心学校", "mentioned")}
 
 
+def test_units_start_after_references_times_and_list_numbers(extractor):
+    text = ("（一）宁渠县生态环境局副局长包立文违规收受礼金。该行信贷管理部原总经理钟离岳签批放款。"
+            "当天驻局纪检监察组组长丁敏在外培训。程行长召集我和客户经理苏振华补写记录。")
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, ["eight_rules"])} == {
+        ("包立文", "副局长", "宁渠县生态环境局"), ("钟离岳", "原总经理", "信贷管理部"),
+        ("丁敏", "驻局纪检监察组组长", None), ("苏振华", "客户经理", None), ("程行长", "行长", None)}
+
+
+def test_common_words_after_a_post_are_not_names(extractor):
+    found = extractor.extract("会上几位班子成员都私下表示同意，老股长都没动。股长农村工作经验丰富。", [])
+    assert found == []
+
+
 def test_writers_posts_organs_in_the_post_and_listed_colleagues(extractor):
     text = ("我叫奚明，男，41岁，是宁渠县城市管理综合执法大队第三中队的协管员。\n"
             "来电人：俞海峰，燕北建工集团有限公司区域经理\n"
