@@ -65,6 +65,14 @@ def test_units_start_after_references_times_and_list_numbers(extractor):
         ("丁敏", "驻局纪检监察组组长", None), ("苏振华", "客户经理", None), ("程行长", "行长", None)}
 
 
+def test_pseudonymised_people_in_an_allegation_are_its_subjects(extractor):
+    text = "反映我村村委会主任郭某某的问题。会计梁某某也参加了那次会议。"
+    assert {(m.name, m.role) for m in extractor.extract(text, ["harming_public"])} == {
+        ("郭某某", "subject"), ("梁某某", "subject")}
+    assert {m.role for m in extractor.extract(text, ["out_of_scope"])} == {"mentioned"}
+    assert {m.role for m in extractor.extract("警示教育：" + text, ["harming_public"])} == {"mentioned"}
+
+
 def test_common_words_after_a_post_are_not_names(extractor):
     found = extractor.extract("会上几位班子成员都私下表示同意，老股长都没动。股长农村工作经验丰富。", [])
     assert found == []

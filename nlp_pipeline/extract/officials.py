@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..language import read_dictionary
+from ..labels import OUT_OF_SCOPE
 
 HAN = r"\u4e00-\u9fff"
 POST_SUFFIX = r"(?:书记|长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
@@ -150,9 +151,12 @@ class OfficialsExtractor:
         return None, None
 
     def _is_subject(self, text: str, name: str, flagged: list[tuple[int, int]], alleged: bool) -> bool:
-        """Whether a sentence naming the person describes conduct (in a document alleging some),
-        a sanction, or carries a meeting flag."""
+        """Whether the person is pseudonymised in a document alleging misconduct (王某某), or a
+        sentence naming them describes conduct (in such a document), a sanction, or carries a
+        meeting flag."""
         lesson = bool(self.lesson.search(text))
+        if alleged and not lesson and "某" in name:
+            return True  # a document that alleges misconduct hides the names of those it accuses
         for sentence in re.finditer(r"[^。！？\n]+", text):
             if name in sentence.group():
                 if alleged and any(p.search(sentence.group()) for p in self.conduct):
@@ -310,7 +314,8 @@ class OfficialsExtractor:
                 add(Mention(reference, post, None, "mentioned", match.start(), match.end()))
         if entities:
             self._with_entities(text, entities, found, add)
+        alleged = bool(set(labels or []) - {OUT_OF_SCOPE})
         for mention in found.values():
-            if mention.role == "mentioned" and self._is_subject(text, mention.name, flagged or [], bool(labels)):
+            if mention.role == "mentioned" and self._is_subject(text, mention.name, flagged or [], alleged):
                 mention.role = "subject"
         return sorted(found.values(), key=lambda m: m.start)
