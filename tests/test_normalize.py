@@ -19,8 +19,13 @@ def test_ascii_punctuation_next_to_chinese_becomes_full_width():
 
 
 def test_whitespace_is_tidied():
-    raw = "  会 议 纪 要\r\n\r\n\r\n\r\n主持人：\u3000周海峰  \t\n参会 人员 ：A  B\u200b"
+    raw = "  会 议 纪 要\r\n\r\n\r\n\r\n主持人：\u3000周海峰  \t\n参 会 人 员 ：A  B\u200b"
     assert normalize(raw).text == "会议纪要\n\n主持人：周海峰\n参会人员：A B"
+
+
+def test_a_space_between_fields_of_an_ordinary_line_stays():
+    raw = "联名人：\n康志文 内科主任\n第三组\u3000王德明\n运输管理科 尹浩：同意。\n出席：王建国 李明 张伟"
+    assert normalize(raw).text == "联名人：\n康志文 内科主任\n第三组 王德明\n运输管理科 尹浩：同意。\n出席：王建国 李明 张伟"
 
 
 def test_every_character_maps_back_to_its_source():
@@ -29,4 +34,4 @@ def test_every_character_maps_back_to_its_source():
     assert len(result.source) == len(result.text)
     assert result.source == sorted(result.source)
     assert all(derived_from(char, raw[index]) for char, index in zip(result.text, result.source))
-    assert result.text == "党组书记、局长王建国\n\n说： ABC123，好"
+    assert result.text == "党组书记、局长 王建国\n\n说： ABC123，好"

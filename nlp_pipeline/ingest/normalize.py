@@ -13,6 +13,7 @@ SPACES = {"\u3000", "\u00a0", "\u2002", "\u2003", "\u2009", "\u202f", "\u205f", 
 KEEP_FULL_WIDTH = set("，！？：；（）")
 TO_FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 MAX_BLANK_LINES = 1
+SPACED_OUT = 0.5
 
 
 def is_han(char: str) -> bool:
@@ -50,7 +51,20 @@ def _map_chars(raw: str) -> tuple[list[str], list[int]]:
     return chars, source
 
 
+def _spaced_out_lines(chars: list[str]) -> list[bool]:
+    """Per character, whether its line is spaced out (会 议 纪 要, as some PDFs and scans give
+    Chinese): at least ``SPACED_OUT`` of the line's neighbouring Han pairs have a space between."""
+    flags: list[bool] = []
+    for line in "".join(chars).split("\n"):
+        han = [i for i, c in enumerate(line) if is_han(c)]
+        pairs = [(a, b) for a, b in zip(han, han[1:]) if b - a <= 2 and (b - a == 1 or line[a + 1] in " \t\f")]
+        spaced = sum(b - a == 2 for a, b in pairs)
+        flags += [bool(pairs) and spaced >= SPACED_OUT * len(pairs)] * (len(line) + 1)
+    return flags[: len(chars)]
+
+
 def _tidy_whitespace(chars: list[str], source: list[int]) -> tuple[list[str], list[int]]:
+    spaced_out = _spaced_out_lines(chars)
     out: list[str] = []
     out_source: list[int] = []
     n = len(chars)
@@ -64,7 +78,10 @@ def _tidy_whitespace(chars: list[str], source: list[int]) -> tuple[list[str], li
             before = out[-1] if out else "\n"
             after = chars[k] if k < n else "\n"
             tab = "\t" in chars[j:k]  # a cell separator in tables: structure, not an artefact
-            keep = before != "\n" and after != "\n" and (tab or not (is_cjk(before) and is_cjk(after)))
+            # Between two Han characters of an ordinary line a space separates fields (康志文 内科主任,
+            # 运输管理科 尹浩：); next to Chinese punctuation, or in a spaced-out line, it is an artefact.
+            separator = is_han(before) and is_han(after) and not spaced_out[j]
+            keep = before != "\n" and after != "\n" and (tab or separator or not (is_cjk(before) and is_cjk(after)))
             if keep:
                 out.append("\t" if tab else " ")
                 out_source.append(source[j])
