@@ -73,6 +73,15 @@ def test_pseudonymised_people_in_an_allegation_are_its_subjects(extractor):
     assert {m.role for m in extractor.extract("警示教育：" + text, ["harming_public"])} == {"mentioned"}
 
 
+def test_record_keepers_interviewees_applicants_and_comrades(extractor):
+    text = ("议题：预算执行情况。\n记录员：胡月\n谈话对象：姚景岚\n申请人：谢德林，男，村民\n"
+            "一、庞少云同志任指挥中心副主任。全体同志参加。\n（记录：单语桐）\n记录：董事会办公室 钟晓婷")
+    assert people(extractor.extract(text, [])) == {
+        ("胡月", None, None, "mentioned"), ("姚景岚", None, None, "mentioned"), ("谢德林", None, None, "petitioner"),
+        ("庞少云", None, None, "mentioned"), ("单语桐", None, None, "mentioned"),
+        ("钟晓婷", None, "董事会办公室", "mentioned")}
+
+
 def test_common_words_after_a_post_are_not_names(extractor):
     found = extractor.extract("会上几位班子成员都私下表示同意，老股长都没动。股长农村工作经验丰富。", [])
     assert found == []

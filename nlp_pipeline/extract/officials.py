@@ -48,9 +48,9 @@ NOT_NAME_START = set("原时前副党区")  # surnames, but far more often the w
 # The head of a list of people: attendance (出席：, 出席董事：, 记录：党政办 赖芳), registration
 # (登记人：, 承办人：) and the signatures of a joint letter (联名人：, 反映人：), whose people are
 # petitioners. A list runs to the end of its line, or over the following lines when the head ends one.
-ROSTER = re.compile(r"(?:出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|登记|接待|承办|经办|支委签字|签字"
-                    r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人))"
-                    r"(?:人员|人|董事|委员|职工|代表|村民)?(?:（[^（）\n]{1,6}）)?[:：]")
+ROSTER = re.compile(r"(?:出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|登记|接待|承办|经办|支委签字|签字|谈话对象"
+                    r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人|申请人))"
+                    r"(?:人员|人|员|董事|委员|职工|代表|村民)?(?:（[^（）\n]{1,6}）)?[:：]")
 PETITIONER = re.compile(rf"(?:我叫|本人|我是|(?<!被)举报人[:：]\s*|(?<!被)反映人[:：]\s*|来电人[:：]\s*|来信人[:：]\s*|信访人[:：]\s*|来访人[:：]\s*|署名[:：]\s*)"
                         rf"(?P<name>[{HAN}]{{2,3}})")
 
@@ -101,7 +101,8 @@ class OfficialsExtractor:
             return name
         if name[1] in NOT_GIVEN_NAME_START:
             return None
-        if len(name) == 3 and (name[2] in NAME_TAIL_STOP or self.frequency.get(text[i + 2:i + 4], 0) >= WORD_AFTER_NAME):
+        ahead = text[i + 2:i + 4]  # a word read from the name's third character (王建|设局): two characters
+        if len(name) == 3 and (name[2] in NAME_TAIL_STOP or (len(ahead) == 2 and self.frequency.get(ahead, 0) >= WORD_AFTER_NAME)):
             name = name[:2]
         if len(name) == 3 and (self.frequency.get(name[1:], 0) > COMMON_WORD or re.search(UNIT_SUFFIX + "$", name)):
             return None  # 长安银行, 长宁街道: a word or a place, not a name
@@ -177,7 +178,7 @@ class OfficialsExtractor:
             if not name:
                 continue
             rest = item[offset + len(name):]
-            if rest and not re.match(r"[ \u3000（(等]|同志", rest):
+            if rest and not re.match(r"[ \u3000（(等）)]|同志", rest):
                 continue
             before = item[:offset].strip() or None
             after = re.sub(r"^[ \u3000（(]+|[）)]$", "", rest).split("，")[0] if rest[:1] in " \u3000（(" else ""
@@ -218,6 +219,15 @@ class OfficialsExtractor:
                     break
                 add(Mention(name, mention.title, mention.unit, mention.role, cursor + 1, cursor + 1 + len(name)))
                 cursor += 1 + len(name)
+
+    def _comrades(self, text: str, add) -> None:
+        """A name right before 同志 (庞少云同志任指挥中心副主任): official text calls only people so."""
+        for comrade in re.finditer("同志", text):
+            for length in (3, 2):
+                start = comrade.start() - length
+                if start >= 0 and self._name_at(text, start) == text[start:comrade.start()]:
+                    add(Mention(text[start:comrade.start()], None, None, "mentioned", start, comrade.start()))
+                    break
 
     def _speakers(self, text: str, add) -> None:
         """Who speaks in a verbatim record: a line that opens with a name (after its unit) and a
@@ -300,6 +310,7 @@ class OfficialsExtractor:
             add(Mention(name, title, unit, "mentioned", name_start, name_start + len(name)))
         self._rosters_and_lists(text, found, add)
         self._speakers(text, add)
+        self._comrades(text, add)
         for match in self.paren_title.finditer(text):
             if not self._is_post(match.group("title")):
                 continue
