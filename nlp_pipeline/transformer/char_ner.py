@@ -97,6 +97,13 @@ def decode(scores: np.ndarray, tags: list[str], crf: dict | None = None) -> list
     return spans
 
 
+def decode_logits(logits: np.ndarray, tags: list[str], crf: dict | None = None) -> list[tuple[int, int, str]]:
+    """`decode` for a model's per-character outputs: CRF emissions as they are, else log-softmax."""
+    if crf is None:
+        logits = logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
+    return decode(logits, tags, crf)
+
+
 def span_scores(gold: list[list[tuple]], predicted: list[list[tuple]], types: Iterable[str] = TYPES) -> dict:
     """Exact-match entity P/R/F1 per type and macro over types."""
     out = {}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .char_ner import char_ids, decode
+from .char_ner import char_ids, decode_logits
 from .onnx_session import open_session
 
 SENTENCE_END = re.compile(r"[。！？；\n]")
@@ -63,9 +63,7 @@ class OnnxCharNer:
     def postprocess(self, texts: Sequence[str], pieces, logits: list[np.ndarray]) -> list[list[tuple[int, int, str]]]:
         found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         for (i, s, _), scores in zip(pieces, logits):
-            if not self.crf:
-                scores = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
-            found[i] += [(s + a, s + b, kind) for a, b, kind in decode(scores, self.tags, self.crf)]
+            found[i] += [(s + a, s + b, kind) for a, b, kind in decode_logits(scores, self.tags, self.crf)]
         return found
 
     def entities(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:

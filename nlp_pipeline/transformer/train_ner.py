@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import artefacts, corpus, paths
 from ..ingest.normalize import normalize
-from .char_ner import Sentence, bio_tags, char_ids, decode, encode_tags, read_cluener, span_scores
+from .char_ner import Sentence, bio_tags, char_ids, decode_logits, encode_tags, read_cluener, span_scores
 from .finetune import export_int8, fit, freeze_lower_layers, prepare, training_device
 from .train_classifier import BASE_DIR
 from .vocabulary import prune, single_character_pieces
@@ -178,11 +178,8 @@ def tagger_entities(model, encode: CharTensors, sentences: list[Sentence], rows:
         for start in range(0, len(sentences), rows):
             part = sentences[start:start + rows]
             ids, mask, _ = encode(part)
-            scores = model(ids.to(device), mask.to(device)).float()
-            if crf is None:
-                scores = torch.log_softmax(scores, dim=-1)
-            scores = scores.cpu().numpy()
-            out += [decode(scores[r, 1:len(s.text) + 1], encode.tags, crf) for r, s in enumerate(part)]
+            scores = model(ids.to(device), mask.to(device)).float().cpu().numpy()
+            out += [decode_logits(scores[r, 1:len(s.text) + 1], encode.tags, crf) for r, s in enumerate(part)]
     return out
 
 
