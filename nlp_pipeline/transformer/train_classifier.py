@@ -10,6 +10,7 @@ many top layers learn), which keeps backward passes short enough to train on two
 import datetime
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from ..learn.tfidf_classifier import best_threshold
 from ..learn.train_classifier import held_out_sets
 from .finetune import export_int8, fit, freeze_lower_layers, prepare, training_device
 from .vocabulary import observed_pieces, prune, single_character_pieces
-from .windows import batch
+from .windows import Batch, batch
 
 DEFAULT_DIR = paths.MODELS / "issue_types_e5"
 BASE_DIR = paths.HOME / "build" / "e5-small-zh"
@@ -76,60 +77,92 @@ def _encoder_classifier(base: Path, labels: int, train_layers: int):
     return model
 
 
-def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths.DATASETS, epochs: int = 4,
-          learning_rate: float = 1e-4, batch_size: int = 8, length: int = 256, stride: int = 192,
-          train_layers: int = 6, seed: int = 13, log=print) -> dict:
-    import torch
+@dataclass
+class WindowedData:
+    """The train documents cut into windows (each with its document's label vector) and the dev
+    documents that tune the thresholds."""
+    windows: Batch
+    targets: np.ndarray  # (windows, labels) float32
+    dev: list
+    counts: dict
 
-    tokenizer = prepare(base, seed)
+
+def load_data(base: Path, datasets: Path, length: int, stride: int) -> WindowedData:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     labels = codes()
-    special = {n: tokenizer.token_to_id(t) for n, t in (("bos", "<s>"), ("eos", "</s>"), ("pad", "<pad>"))}
-
-    def encode(examples):
-        texts = [normalize(e.text).text for e in examples]
-        return [enc.ids for enc in tokenizer.encode_batch(texts, add_special_tokens=False)]
-
     written, messages = corpus.written(), corpus.taidi_messages(datasets)
     train_set = [e for e in written + messages if e.split == "train"]
-    dev_set = [e for e in written + messages if e.split == "dev"]
-    train_batch = batch(encode(train_set), length=length, stride=stride, **special)
+    texts = [normalize(e.text).text for e in train_set]
+    ids = [encoding.ids for encoding in tokenizer.encode_batch(texts, add_special_tokens=False)]
+    special = {n: tokenizer.token_to_id(t) for n, t in (("bos", "<s>"), ("eos", "</s>"), ("pad", "<pad>"))}
+    train_batch = batch(ids, length=length, stride=stride, **special)
     targets = np.array([[c in train_set[o].labels for c in labels] for o in train_batch.owner], dtype=np.float32)
+    counts = {"written corpus": sum(1 for e in train_set if not e.id.startswith("taidi:")),
+              "real messages": sum(1 for e in train_set if e.id.startswith("taidi:"))}
+    return WindowedData(train_batch, targets, [e for e in written + messages if e.split == "dev"], counts)
 
+
+def fit_classifier(base: Path, data: WindowedData, epochs: int, learning_rate: float, batch_size: int,
+                   train_layers: int, seed: int, log=print):
+    """Fine-tune the mean-pooled classifier on ``data``'s windows, on the GPU when there is one;
+    returns the model in eval mode on that device."""
+    import torch
+
+    prepare(base, seed)
     device = training_device()
-    model = _encoder_classifier(base, len(labels), train_layers).to(device)
-    order = np.argsort(train_batch.attention_mask.sum(1))  # similar lengths together: less padding
+    model = _encoder_classifier(base, data.targets.shape[1], train_layers).to(device)
+    windows = data.windows
+    order = np.argsort(windows.attention_mask.sum(1))  # similar lengths together: less padding
     chunks = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
     loss_fn = torch.nn.BCEWithLogitsLoss()
 
     def chunk_loss(chunk):
-        width = int(train_batch.attention_mask[chunk].sum(1).max())
-        ids = torch.from_numpy(train_batch.input_ids[chunk, :width]).to(device)
-        mask = torch.from_numpy(train_batch.attention_mask[chunk, :width]).to(device)
-        return loss_fn(model(ids, mask), torch.from_numpy(targets[chunk]).to(device))
+        width = int(windows.attention_mask[chunk].sum(1).max())
+        ids = torch.from_numpy(windows.input_ids[chunk, :width]).to(device)
+        mask = torch.from_numpy(windows.attention_mask[chunk, :width]).to(device)
+        return loss_fn(model(ids, mask), torch.from_numpy(data.targets[chunk]).to(device))
 
     fit(model, chunks, chunk_loss, epochs, learning_rate, log)
-    model = model.to(torch.device("cpu"))
+    return model
+
+
+def ship(model, out: Path, base: Path, datasets: Path, data: WindowedData, params: dict) -> dict:
+    """Export ``model`` to ``out`` (ONNX int8, pruned vocabulary), tune its thresholds on dev with
+    onnxruntime, and score it on the held-out sets."""
+    import torch
+
+    labels = codes()
+    model = model.to(torch.device("cpu")).eval()
     Path(out).mkdir(parents=True, exist_ok=True)
-    sample = torch.from_numpy(train_batch.input_ids[:2, :16]), torch.from_numpy(train_batch.attention_mask[:2, :16])
+    sample = (torch.from_numpy(data.windows.input_ids[:2, :16]), torch.from_numpy(data.windows.attention_mask[:2, :16]))
     export_int8(model, sample, Path(out), per_token=False)
     shutil.copy(base / "tokenizer.json", Path(out) / "tokenizer.json")
-    window = {"length": length, "stride": stride}
+    window = {"length": params["length"], "stride": params["stride"]}
     meta = {"name": "issue_types_e5", "format": "onnx", "labels": labels, "window": window,
-            "trained": datetime.date.today().isoformat(),
-            "params": {"epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size,
-                       "train_layers": train_layers, "seed": seed, **window},
-            "thresholds": {c: 0.5 for c in labels},
-            "data": {"train": {"written corpus": sum(1 for e in train_set if not e.id.startswith("taidi:")),
-                               "real messages": sum(1 for e in train_set if e.id.startswith("taidi:"))}}}
+            "trained": datetime.date.today().isoformat(), "params": params,
+            "thresholds": {c: 0.5 for c in labels}, "data": {"train": data.counts}}
     artefacts.record(Path(out), "model.onnx", meta)
     prune_vocabulary(Path(out), datasets)
     classifier, meta = artefacts.load(Path(out))
-    dev_scores = np.array([[s[c] for c in labels] for s in classifier.scores([(normalize(e.text).text, ()) for e in dev_set])])
-    dev_truth = np.array([[c in e.labels for c in labels] for e in dev_set])
-    meta["thresholds"] = {c: best_threshold(dev_scores[:, j], dev_truth[:, j])
-                          for j, c in enumerate(labels)}
+    dev_scores = np.array([[s[c] for c in labels]
+                           for s in classifier.scores([(normalize(e.text).text, ()) for e in data.dev])])
+    dev_truth = np.array([[c in e.labels for c in labels] for e in data.dev])
+    meta["thresholds"] = {c: best_threshold(dev_scores[:, j], dev_truth[:, j]) for j, c in enumerate(labels)}
     artefacts.record(Path(out), "model.onnx", {k: v for k, v in meta.items() if k not in ("file", "sha256", "bytes")})
     return evaluate_and_describe(Path(out), datasets)
+
+
+def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths.DATASETS, epochs: int = 4,
+          learning_rate: float = 1e-4, batch_size: int = 8, length: int = 256, stride: int = 192,
+          train_layers: int = 6, seed: int = 13, log=print) -> dict:
+    prepare(base, seed)
+    data = load_data(base, datasets, length, stride)
+    params = {"epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size,
+              "train_layers": train_layers, "seed": seed, "length": length, "stride": stride}
+    model = fit_classifier(base, data, epochs, learning_rate, batch_size, train_layers, seed, log)
+    return ship(model, out, base, datasets, data, params)
 
 
 def prune_vocabulary(out: Path, datasets: Path = paths.DATASETS) -> dict:
