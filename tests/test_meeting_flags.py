@@ -23,6 +23,19 @@ def test_proper_procedure_is_not_flagged(pipeline):
     assert "collective_decision" not in {label.code for label in result.labels}
 
 
+def test_a_sentence_that_only_records_procedure_is_never_evidence(pipeline):
+    from nlp_pipeline import paths
+    from nlp_pipeline.extract.procedure import ProperProcedure
+
+    procedure = ProperProcedure.from_config(paths.CONFIGS / "meeting_flags.yaml")
+    assert procedure("纪检组长列席会议。")
+    assert procedure("议题表决时主要负责人末位表态。")
+    assert not procedure("纪检监察组未列席本次会议。")  # the breach of that procedure
+    assert not procedure("纪检组长列席会议，会前已经定了人选。")  # a cue of pre_decided
+    assert not procedure("局长主持会议。")  # no procedure named: left to the classifier
+    assert pipeline.analyze_text("局党组会议纪要\n纪检组长列席会议。").meeting_flags == []
+
+
 def test_a_warning_meeting_recounting_a_case_is_not_flagged(pipeline):
     conduct = "局长在党组会前就把中标单位定了，会上一个人说了算，也没有通知派驻纪检组。"
     minutes = pipeline.analyze_text("县财政局党组会议纪要\n" + conduct)

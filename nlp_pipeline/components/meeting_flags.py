@@ -2,7 +2,8 @@
 
 Each sentence is scored for the seven flag types by the shipped sentence classifier
 (``nlp_pipeline.learn.train_flags``); a sentence at or above a type's threshold is that flag's
-evidence. Per the labelling conventions, ``collective_decision`` is a label exactly when the
+evidence. A sentence that only records proper procedure (纪检组长列席, 末位表态: extract/procedure.py)
+is not scored. Per the labelling conventions, ``collective_decision`` is a label exactly when the
 document shows a flag, so this stage, which runs after issue_types, sets it from the flags. A study
 or warning-education meeting that recounts others' cases (configs/meeting_flags.yaml
 ``lesson_opening``) shows no flag.
@@ -15,6 +16,7 @@ from spacy.tokens import Doc
 
 from .. import artefacts
 from ..extract.lesson import LessonOpening
+from ..extract.procedure import ProperProcedure
 from ..labels import names
 
 COLLECTIVE = "collective_decision"
@@ -25,6 +27,7 @@ class MeetingFlags:
         self.name = name
         self.model_dir = Path(model)
         self.lesson = LessonOpening.from_config(Path(patterns))
+        self.proper_procedure = ProperProcedure.from_config(Path(patterns))
         self.model = None
         self.thresholds: dict[str, float] = {}
 
@@ -33,7 +36,8 @@ class MeetingFlags:
         self.thresholds = meta["thresholds"]
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = [] if self.lesson(doc.text) else [s for s in doc.sents if s.text.strip()]
+        sentences = [] if self.lesson(doc.text) else [s for s in doc.sents
+                                                      if s.text.strip() and not self.proper_procedure(s.text)]
         flags = []
         if sentences:
             scored = self.model.scores([(s.text.strip(), [t.text for t in s if not t.is_space]) for s in sentences])

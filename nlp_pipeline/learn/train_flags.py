@@ -18,6 +18,7 @@ import yaml
 from .. import artefacts, corpus, paths
 from ..corpus import Example
 from ..extract.lesson import LessonOpening
+from ..extract.procedure import ProperProcedure
 from ..evaluation.classification import multilabel_report, reports_markdown
 from ..ingest.normalize import normalize
 from .flag_classifier import BlendedFlagClassifier
@@ -90,6 +91,11 @@ def _lesson_opening() -> LessonOpening:
     return LessonOpening.from_config(PATTERNS)
 
 
+@functools.cache
+def _proper_procedure() -> ProperProcedure:
+    return ProperProcedure.from_config(PATTERNS)
+
+
 def is_lesson(example: Example) -> bool:
     return _lesson_opening()(normalize(example.text).text)
 
@@ -100,13 +106,15 @@ def taught(documents) -> list:
 
 
 def document_scores(model, documents) -> np.ndarray:
-    """Per document and type, the best sentence score; zero in a study or warning meeting."""
+    """Per document and type, the best sentence score, as the pipeline scores it: zero in a study
+    or warning meeting, and sentences that only record proper procedure are left out."""
     rows = []
     for example, parts, _ in documents:
-        if not parts or is_lesson(example):
+        scored = [(t, w) for _, _, t, w in parts if not _proper_procedure()(t)]
+        if not scored or is_lesson(example):
             rows.append(np.zeros(len(model.labels)))
             continue
-        rows.append(model.predict_proba([(t, w) for _, _, t, w in parts]).max(axis=0))
+        rows.append(model.predict_proba(scored).max(axis=0))
     return np.array(rows)
 
 
