@@ -99,6 +99,16 @@ def test_writers_posts_organs_in_the_post_and_listed_colleagues(extractor):
         ("黎晓岚", "驻局纪检监察组组长", None, "mentioned")}
 
 
+def test_posts_in_apposition_and_departments_after_their_organisation(extractor):
+    text = ("一、易云鹏，峡口市能源投资集团有限公司原党委副书记、总经理。\n谈话对象：姚景岚，泮湖区教育局党组成员、副局长\n"
+            "列席：市纪委监委派驻第六纪检监察组组长易红\n会议决定，李强同志不再担任局长。")
+    assert people(extractor.extract(text, [])) == {
+        ("易云鹏", "原党委副书记、总经理", "峡口市能源投资集团有限公司", "mentioned"),
+        ("姚景岚", "党组成员、副局长", "泮湖区教育局", "mentioned"),
+        ("易红", "组长", "市纪委监委派驻第六纪检监察组", "mentioned"),
+        ("李强", None, None, "mentioned")}
+
+
 def test_post_references_resolve_to_the_full_name(extractor):
     text = "副局长刘志强在会上发言。会后刘局长又找了承包商。张书记没有表态。"
     found = {m.name: m for m in extractor.extract(text, [])}
