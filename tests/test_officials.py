@@ -85,6 +85,11 @@ def test_record_keepers_interviewees_applicants_and_comrades(extractor):
 def test_common_words_after_a_post_are_not_names(extractor):
     found = extractor.extract("会上几位班子成员都私下表示同意，老股长都没动。股长农村工作经验丰富。", [])
     assert found == []
+    # a post that goes on past the "surname" (总会计|师), 长 after no organisation (董长江), a conjunction
+    text = "会上，集团总会计师认为方案可行。那天董长江进屋就说这事定了。上午逐一电话告知各位委员和纪检组长。"
+    assert extractor.extract(text, []) == []
+    assert people(extractor.extract("评审组：区发改局副局长纳文斌（组长）", [])) == {
+        ("纳文斌", "副局长", "区发改局", "mentioned")}
 
 
 def test_writers_posts_organs_in_the_post_and_listed_colleagues(extractor):
@@ -107,6 +112,12 @@ def test_posts_in_apposition_and_departments_after_their_organisation(extractor)
         ("姚景岚", "党组成员、副局长", "泮湖区教育局", "mentioned"),
         ("易红", "组长", "市纪委监委派驻第六纪检监察组", "mentioned"),
         ("李强", None, None, "mentioned")}
+
+
+def test_ner_names_are_read_as_the_rules_read_a_name(extractor):
+    text = "授意营业员平时管账。董事长欧阳靖让大家表态。"
+    entities = [(2, 5, "position"), (5, 8, "name"), (10, 13, "position"), (13, 17, "name")]
+    assert people(extractor.extract(text, [], entities=entities)) == {("欧阳靖", "董事长", None, "mentioned")}
 
 
 def test_post_references_resolve_to_the_full_name(extractor):

@@ -16,7 +16,8 @@ from ..language import read_dictionary
 from ..labels import OUT_OF_SCOPE
 
 HAN = r"\u4e00-\u9fff"
-POST_SUFFIX = r"(?:书记|长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
+# a post the lexicon lacks ends in one of these; 长 only after an organisation or post character (科长, 厅长, 董事长: not 董长江)
+POST_SUFFIX = r"(?:书记|[局科处所站队校院行厂村镇乡县市省部社馆组庭团班股室区司厅场事书士段格值]长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
 UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学"
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
 SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.MULTILINE)
@@ -49,7 +50,7 @@ COMMON_TWO_CHARACTER_WORD = 1000
 # Function words that never open a given name in the corpus's 2,568 three-character names: after a
 # post they begin the sentence's next words (几位班子成员都私下…, 科长来看了…).
 NOT_GIVEN_NAME_START = set("没私看都了的是在也就还被把对让给")
-NOT_NAME_START = set("原时前副党区")  # surnames, but far more often the word before or inside a post
+NOT_NAME_START = set("原时前副党区和都")  # surnames, but far more often the word before or inside a post, or a conjunction
 # The head of a list of people: attendance (出席：, 出席董事：, 记录：党政办 赖芳), registration
 # (登记人：, 承办人：) and the signatures of a joint letter (联名人：, 反映人：), whose people are
 # petitioners. A list runs to the end of its line, or over the following lines when the head ends one.
@@ -78,6 +79,7 @@ class OfficialsExtractor:
         self.lesson = re.compile(lesson_context)
         titles = [w for w, tag in read_dictionary(titles_path) if tag == "title"]
         surnames = [w for w, _ in read_dictionary(surnames_path) if w not in NOT_NAME_START]
+        self.posts = set(titles)
         post = "|".join(sorted(map(re.escape, titles), key=len, reverse=True))
         self.surname = "|".join(sorted(map(re.escape, surnames), key=len, reverse=True))
         # one post: optional 原/时任, optional modifier (分管, a department), a post word
@@ -104,11 +106,12 @@ class OfficialsExtractor:
         name = match.group()
         if "某" in name:
             return name
-        if name[1] in NOT_GIVEN_NAME_START:
+        k = len(re.match(rf"(?:{self.surname})", name).group())  # 2 for 欧阳
+        if name[k] in NOT_GIVEN_NAME_START:
             return None
-        ahead = text[i + 2:i + 4]  # a word read from the name's third character (王建|设局): two characters
-        if len(name) == 3 and (name[2] in NAME_TAIL_STOP or (len(ahead) == 2 and self.frequency.get(ahead, 0) >= WORD_AFTER_NAME)):
-            name = name[:2]
+        ahead = text[i + k + 1:i + k + 3]  # a word read from the given name's second character (王建|设局)
+        if len(name) == k + 2 and (name[-1] in NAME_TAIL_STOP or (len(ahead) == 2 and self.frequency.get(ahead, 0) >= WORD_AFTER_NAME)):
+            name = name[:-1]
         if len(name) == 3 and (self.frequency.get(name[1:], 0) > COMMON_WORD or re.search(UNIT_SUFFIX + "$", name)):
             return None  # 长安银行, 长宁街道: a word or a place, not a name
         if len(name) == 2 and self.frequency.get(name, 0) > COMMON_TWO_CHARACTER_WORD:
@@ -266,9 +269,14 @@ class OfficialsExtractor:
         for start, end, kind in entities:
             if kind != "name" or any(s < end and start < e for s, e in taken):
                 continue
+            surname = re.match(rf"(?:{self.surname})", text[start:end])
+            if not surname or not 2 <= end - start <= 4 or (
+                    len(surname.group()) == 1 and self.frequency.get(text[start:start + 2], 0) > COMMON_TWO_CHARACTER_WORD):
+                continue  # 平时管: a word, not a name (6 of the 3,769 gold names open with such a word)
+            ruled = self._name_at(text, start)
+            if ruled and len(ruled) < end - start and text[start + len(ruled)] in NAME_TAIL_STOP:
+                end = start + len(ruled)  # 欧阳靖|让
             name = text[start:end]
-            if not re.match(rf"(?:{self.surname})", name) or not 2 <= len(name) <= 4:
-                continue
             title_end = start - (1 if start and text[start - 1] in " \u3000" else 0)
             post = at_end.get(title_end)
             title_start = post[0] if post and post[1] == "position" else None
@@ -333,6 +341,8 @@ class OfficialsExtractor:
             if not name:
                 continue
             title_end = match.end() - (1 if text[match.end() - 1] in " \u3000" else 0)
+            if any(text[title_end - k:title_end + 1] in self.posts for k in (2, 3, 4)):
+                continue  # the "surname" ends the post: 总会计|师认为
             title, unit = self._title_and_unit(text, title_end, floor)
             floor = name_start + len(name)
             if title is None:
