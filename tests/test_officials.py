@@ -114,6 +114,13 @@ def test_posts_in_apposition_and_departments_after_their_organisation(extractor)
         ("李强", None, None, "mentioned")}
 
 
+def test_a_townships_party_committee_and_village_organs_belong_to_the_post(extractor):
+    text = "柘塘镇党委副书记、镇长罗某某，云梦县石桥乡落霞村村务监督委员会主任柴永福。"
+    assert people(extractor.extract(text, [])) == {
+        ("罗某某", "党委副书记、镇长", "柘塘镇", "mentioned"),
+        ("柴永福", "村务监督委员会主任", "云梦县石桥乡落霞村", "mentioned")}
+
+
 def test_ner_names_are_read_as_the_rules_read_a_name(extractor):
     text = "授意营业员平时管账。董事长欧阳靖让大家表态。"
     entities = [(2, 5, "position"), (5, 8, "name"), (10, 13, "position"), (13, 17, "name")]

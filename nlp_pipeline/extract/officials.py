@@ -29,16 +29,19 @@ STOP_BEFORE_UNIT = re.compile(r"的|是|向|对|把|被|在|给|将|请|据|反�
                               r"|[我该其](?:[行局院校厅])?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
                               r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)")
 NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作发介汇违利收受涉严未不没曾还就先后及以分所多接安私让当个们都又再来去到会称讲")
-# 公司原党委|书记: the party organ of an organisation belongs to the post; of a territory
-# (广西壮族自治区党委|副书记) it is the unit.
-PARTY_ORGAN_IN_TITLE = re.compile(r"(?<![省市县区州盟旗镇乡])(?:党委|党组|党工委|党支部|党总支|纪委)$")
-# An organ with no organisation named before it belongs to the post, as the gold writes it:
-# 乡党委书记, 监事会主席, 驻局纪检监察组组长, 外部董事, 村党支部书记.
 # A department written into a post right after its organisation (市纪委监委 + 派驻第六纪检监察组组长)
 # belongs to the unit. Without an organisation before it, the corpus keeps 驻局纪检监察组组长 or
 # 财务部经理 whole as the title (13 of 18 such dev mentions), and so does this.
 DEPARTMENT = re.compile(rf"[{HAN}]+?(?:部|办|股|科|处|室|组|队|站|所|中心)")
 NOT_DEPARTMENT_START = re.compile(r"原|时任|前|现任|副|常务|分管|主管|专职")
+# 公司原党委|书记: the party organ of an organisation belongs to the post, and so does a township's
+# as the corpus writes it (金桥镇|党委副书记); of a larger territory (广西壮族自治区党委|副书记) it is
+# the unit.
+PARTY_ORGAN_IN_TITLE = re.compile(r"(?<![省市县区州盟旗])(?:党委|党组|党工委|党支部|党总支|纪委)$")
+# so do these organs, and a unit never ends inside one (落霞村|村务监督委员会主任, 龙湖苑小区|业主委员会主任)
+ORGAN_IN_TITLE = re.compile(r"村务监督委员会|业主委员会|村委会|居委会|监事会|董事会")
+# An organ with no organisation named before it belongs to the post, as the gold writes it:
+# 乡党委书记, 监事会主席, 驻局纪检监察组组长, 外部董事, 村党支部书记.
 ORGAN_ONLY = re.compile(r"(?:[省市县区乡镇村]?(?:党委|党组|党工委|党支部|党总支|支部|纪委|纪工委|监事会|董事会|村委会|业主委员会|工会)"
                         r"|驻[局委厅村院校办所]|外部|内部)")
 UNIT_KINDS = {"government", "organization", "company"}  # NER types that can be a unit
@@ -128,8 +131,9 @@ class OfficialsExtractor:
         phrase = re.split(STOP_BEFORE_UNIT, text[start:end])[-1].lstrip("、")
         if phrase[:1] in ("和", "与", "及") and self.frequency.get(phrase[:2], 0) < COMMON_WORD:
             phrase = phrase[1:]  # 召集我和客户经理苏振华 (but 和平区)
+        organ = {cut for m in ORGAN_IN_TITLE.finditer(phrase) for cut in range(m.start() + 1, m.end() + 1)}
         heads = [cut for cut in range(len(phrase)) if cut == 0 or (
-            cut >= 2 and "、" not in phrase[:cut] and re.search(UNIT_SUFFIX + "$", phrase[:cut])
+            cut >= 2 and "、" not in phrase[:cut] and cut not in organ and re.search(UNIT_SUFFIX + "$", phrase[:cut])
             and not PARTY_ORGAN_IN_TITLE.search(phrase[:cut])
             and self.frequency.get(phrase[cut - 1:cut + 1], 0) < COMMON_WORD)]  # not inside a word: 公司区|域经理
         for cut in [c for c in reversed(heads) if c] + [0]:
