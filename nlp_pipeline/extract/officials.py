@@ -22,11 +22,12 @@ UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|�
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
 SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.MULTILINE)
 # Words that end the text before a unit: function words, references to the writer's own or the
-# named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长), list numbers
+# named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长), list numbers
 # ((一)某市某局), and verbs of telling and going that no unit name in the corpus or the CCDI gold
-# contains (找了…股长, 去问…学校, 跟…队长, 由支行行长).
-STOP_BEFORE_UNIT = re.compile(r"的|是|向|对|把|被|在|给|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任"
+# contains (找了…股长, 去问…学校, 跟…队长, 由支行行长, 有分管副局长; but 对外贸易处, 国有, 有限公司).
+STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅])?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
+                              r"|[那这][天次时]"
                               r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)")
 NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作发介汇违利收受涉严未不没曾还就先后及以分所多接安私让当个们都又再来去到会称讲")
 # A department written into a post right after its organisation (市纪委监委 + 派驻第六纪检监察组组长)
