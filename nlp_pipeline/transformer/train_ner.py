@@ -39,7 +39,7 @@ training text uses and stored in fp16; the embeddings stay frozen, so the layers
 onto the full base.
 
 What it adds: the officials stage uses it by default. On the blind corpus test (208 documents) it
-lifts name/title/unit F1 from 0.896/0.760/0.597 (rules alone) to 0.917/0.784/0.644, and on the CCDI
+lifts name/title/unit F1 from 0.901/0.780/0.638 (rules alone) to 0.923/0.806/0.688, and on the CCDI
 cases and headlines from 0.989/0.944/0.950 to 1.000/0.956/0.961. Its embedding
 table keeps only the special tokens and the single-character pieces (8,060 of the base's 100,419
 rows; `nlp-pipeline models prune-vocab`, identical outputs): the file is ~25 MB, of which ~20 MB
