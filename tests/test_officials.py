@@ -114,6 +114,12 @@ def test_posts_in_apposition_and_departments_after_their_organisation(extractor)
         ("李强", None, None, "mentioned")}
 
 
+def test_petitioners_who_give_their_standing_and_rarer_surnames(extractor):
+    text = "我是棠浦市石湾镇下坑村村民卢桂芳，电话137××××5548。\n列席：办公室主任 拓建伟"
+    found = {m.name: m for m in extractor.extract(text, [])}
+    assert set(found) == {"卢桂芳", "拓建伟"} and found["卢桂芳"].role == "petitioner"
+
+
 def test_a_townships_party_committee_and_village_organs_belong_to_the_post(extractor):
     text = "柘塘镇党委副书记、镇长罗某某，云梦县石桥乡落霞村村务监督委员会主任柴永福。"
     assert people(extractor.extract(text, [])) == {
