@@ -68,6 +68,9 @@ def test_intake_stores_first_then_the_worker_ranks_with_reasons(service):
         pass
     queue = client.get("/api/queue", headers=auth(tokens["reviewer"])).json()
     assert [r["id"] for r in queue] == [serious, minor]
+    page = client.get("/api/queue?limit=1&offset=1", headers=auth(tokens["reviewer"]))
+    assert [r["id"] for r in page.json()] == [minor] and page.headers["X-Total-Count"] == "2"
+    assert client.get("/api/queue?limit=0", headers=auth(tokens["reviewer"])).status_code == 422
     top = queue[0]
     assert top["status"] == "triaged" and top["meeting_flags"]
     reasons = "；".join(top["reasons"])

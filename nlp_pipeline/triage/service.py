@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, select, update
@@ -152,7 +152,11 @@ class Triage:
     def _repeats(session) -> Counter:
         return Counter(session.scalars(select(Petition.group_id).where(Petition.group_id.is_not(None))))
 
-    def queue(self, user: User, include_closed: bool = False) -> list[dict]:
+    def queue(self, user: User, include_closed: bool = False, limit: int | None = None,
+              offset: int = 0) -> tuple[list[dict], int]:
+        """One page of the queue, highest priority first, and the length of the whole queue. The
+        priority is recomputed here (it grows with the days a petition waits), so the whole queue is
+        ranked before it is cut; only the page shown is audited as shown."""
         self.require(user, "view_queue")
         with self.sessions.begin() as session:
             query = select(Petition)
@@ -160,8 +164,10 @@ class Triage:
                 query = query.where(Petition.status.not_in(["concluded", "forwarded", "closed"]))
             groups = self._repeats(session)
             rows = [self.view(p, user.role, groups[p.group_id] - 1 if p.group_id else 0) for p in session.scalars(query)]
-            self.audit(session, user, "view_queue", shown=len(rows))
-        return sorted(rows, key=lambda r: (-r["priority"], r["id"]))
+            rows.sort(key=lambda r: (-r["priority"], r["id"]))
+            shown = rows[offset:None if limit is None else offset + limit]
+            self.audit(session, user, "view_queue", shown=len(shown), offset=offset, total=len(rows))
+        return shown, len(rows)
 
     def show(self, user: User, petition_id: int) -> dict:
         self.require(user, "view_queue")
@@ -285,8 +291,12 @@ def create_app(url: str = "sqlite:///triage.sqlite", pipeline_factory=None, star
         return {"id": petition_id, "status": "new"}
 
     @app.get("/api/queue")
-    def queue(user: Annotated[User, Depends(requires("view_queue"))], include_closed: bool = False) -> list[dict]:
-        return triage.queue(user, include_closed)
+    def queue(user: Annotated[User, Depends(requires("view_queue"))], response: Response, include_closed: bool = False,
+              limit: Annotated[int, Query(ge=1, le=1000)] = 200, offset: Annotated[int, Query(ge=0)] = 0) -> list[dict]:
+        """A page of the queue; ``X-Total-Count`` gives the length of the whole queue."""
+        rows, total = triage.queue(user, include_closed, limit, offset)
+        response.headers["X-Total-Count"] = str(total)
+        return rows
 
     @app.get("/api/petitions/{petition_id}")
     def show(petition_id: int, user: Annotated[User, Depends(requires("view_queue"))]) -> dict:

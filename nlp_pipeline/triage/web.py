@@ -213,7 +213,7 @@ def add_web(app: FastAPI, triage) -> None:
     def queue_page(request: Request, include_closed: Annotated[bool, Query(alias="all")] = False) -> Response:
         visitor = visitor_of(request)
         try:
-            rows = triage.queue(visitor.user, include_closed)
+            rows, _ = triage.queue(visitor.user, include_closed)
         except HTTPException as err:
             raise PageError(err.status_code, "您的角色无权查看队列。") from err
         waiting = any(row["analysis_state"] in ("pending", "running") for row in rows)
