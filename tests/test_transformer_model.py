@@ -62,3 +62,19 @@ def test_only_e5_models_have_their_vocabulary_cut():
 
     result = CliRunner().invoke(app, ["models", "prune-vocab", str(paths.MODELS / "issue_types_tfidf")])
     assert result.exit_code != 0 and "not an e5 model" in result.output
+
+
+def test_a_text_gets_the_same_outputs_alone_or_in_a_batch():
+    """The int8 models quantise activations per call: batched pieces would change each other's
+    entities and scores, so each piece runs alone."""
+    import numpy as np
+
+    from nlp_pipeline import corpus
+
+    texts = [e.text for e in corpus.written() if e.split == "test"][:12]
+    ner, _ = artefacts.load(paths.MODELS / "ner_e5")
+    assert ner.entities(texts) == [ner.entities([text])[0] for text in texts]
+    classifier, _ = artefacts.load(MODEL)
+    together = classifier.scores([(text, ()) for text in texts])
+    alone = [classifier.scores([(text, ())])[0] for text in texts]
+    np.testing.assert_allclose([list(s.values()) for s in together], [list(s.values()) for s in alone], atol=1e-6)

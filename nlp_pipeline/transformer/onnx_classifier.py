@@ -31,13 +31,16 @@ class OnnxIssueClassifier(ThresholdedScores):
                    (("bos", "<s>"), ("eos", "</s>"), ("pad", "<pad>"))}
         return batch(ids, length=self.window["length"], stride=self.window["stride"], **special)
 
-    def forward(self, prepared: Batch, rows: int = 16) -> np.ndarray:
-        outputs = []
-        for start in range(0, len(prepared.input_ids), rows):
-            feed = {"input_ids": prepared.input_ids[start:start + rows],
-                    "attention_mask": prepared.attention_mask[start:start + rows]}
-            outputs.append(self.session.run(["logits"], feed)[0])
-        return np.concatenate(outputs)
+    def forward(self, prepared: Batch) -> np.ndarray:
+        """Logits per window, each window run alone and unpadded. The int8 model quantises its
+        activations with one scale per call, so windows batched together would shift each other's
+        scores (and padding to the longest would cost a short petition a full window)."""
+        logits = []
+        for ids, mask in zip(prepared.input_ids, prepared.attention_mask):
+            width = int(mask.sum())
+            logits.append(self.session.run(["logits"], {"input_ids": ids[None, :width],
+                                                        "attention_mask": mask[None, :width]})[0][0])
+        return np.array(logits)
 
     def postprocess(self, logits: np.ndarray, prepared: Batch, documents: int) -> list[dict[str, float]]:
         pooled = pool_max(logits, prepared.owner, documents)
