@@ -33,6 +33,9 @@ def test_a_sentence_that_only_records_procedure_is_never_evidence(pipeline):
     assert not procedure("纪检监察组未列席本次会议。")  # the breach of that procedure
     assert not procedure("纪检组长列席会议，会前已经定了人选。")  # a cue of pre_decided
     assert not procedure("局长主持会议。")  # no procedure named: left to the classifier
+    assert procedure("我先不表态，请大家先讲。")  # the head holding back: its 不 is no contrast
+    assert procedure("今天不设框框，大家敞开说。")
+    assert not procedure("我先不表态，但这个人选就定了。")  # a contrast outside the held-back phrase
     assert pipeline.analyze_text("局党组会议纪要\n纪检组长列席会议。").meeting_flags == []
 
 
