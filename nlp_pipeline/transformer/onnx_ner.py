@@ -46,8 +46,8 @@ class OnnxCharNer:
 
     def forward(self, texts: Sequence[str], pieces: list[tuple[int, int, int]]) -> list[np.ndarray]:
         """Tag scores per piece, each piece run alone. The int8 model quantises its activations with
-        one scale per call, so pieces batched together would change each other's entities (8% of
-        the entities of the corpus test split, batched 32 at a time); alone, a text always gets the
+        one scale per call, so pieces batched together would change each other's entities (96 of
+        1,137 in 120 corpus test documents, batched 32 at a time); alone, a text always gets the
         same entities, and no padding is computed."""
         v = self.vocabulary
         unk, bos, eos = v["<unk>"], v["<s>"], v["</s>"]
