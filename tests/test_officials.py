@@ -145,6 +145,11 @@ def test_words_that_look_like_names_are_not_people(extractor):
     assert extractor.extract("禾丰区长宁街道红星社区居民。", []) == []
 
 
+def test_a_compound_surname_said_alone_is_no_name(extractor):
+    text = "办公室主任欧阳进列席。梁家旺：主任欧阳，下周把台账交上来。"
+    assert [m.name for m in extractor.extract(text, [])] == ["欧阳进"]
+
+
 def test_lessons_from_others_cases_only_mention(extractor):
     text = "召开警示教育会，通报了原局长王某某被开除党籍的案例。"
     assert {m.role for m in extractor.extract(text, [])} == {"mentioned"}

@@ -105,13 +105,15 @@ class OfficialsExtractor:
     def _name_at(self, text: str, i: int) -> str | None:
         """Surname + 某/某某, else surname + one or two characters (two when the third reads
         as the start of what follows the name)."""
-        match = re.match(rf"(?:{self.surname})(?:某+|[{HAN}]{{1,2}})", text[i:])
+        match = re.match(rf"(?P<surname>{self.surname})(?:某+|[{HAN}]{{1,2}})", text[i:])
         if not match:
             return None
         name = match.group()
         if "某" in name:
             return name
-        k = len(re.match(rf"(?:{self.surname})", name).group())  # 2 for 欧阳
+        if re.fullmatch(self.surname, name):
+            return None  # a compound surname alone (欧阳，下周…) names nobody in full
+        k = len(match.group("surname"))  # 2 for 欧阳
         if name[k] in NOT_GIVEN_NAME_START:
             return None
         ahead = text[i + k + 1:i + k + 3]  # a word read from the given name's second character (王建|设局)
