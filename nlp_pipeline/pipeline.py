@@ -4,6 +4,7 @@ Wraps the spaCy ``Language`` built from the config; ``nlp.pipe`` batches documen
 input that could not be read passes straight through as its error record, in order.
 """
 
+import logging
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -12,6 +13,8 @@ from .document import Analysis, Document, ProblemInput
 from .ingest import document_from_pages
 from .ingest.dates import stated_date
 from .language import load_language
+
+log = logging.getLogger(__name__)
 
 
 class Pipeline:
@@ -61,12 +64,24 @@ class Pipeline:
 
     def _analyze_batch(self, items: list[Document | ProblemInput], batch_size: int) -> Iterator[Analysis]:
         documents = [item for item in items if isinstance(item, Document)]
-        docs = iter(self.nlp.pipe((self.make_doc(d) for d in documents), batch_size=batch_size))
+        try:
+            docs = self.nlp.pipe((self.make_doc(d) for d in documents), batch_size=batch_size)
+            analysed = iter([self.findings(doc, d) for doc, d in zip(docs, documents, strict=True)])
+        except Exception:  # one document broke a component: the batch is read again one by one
+            analysed = iter([self._analyze_alone(d) for d in documents])
         for item in items:
-            if isinstance(item, ProblemInput):
-                yield Analysis.for_problem(item)
-            else:
-                yield self.findings(next(docs), item)
+            yield Analysis.for_problem(item) if isinstance(item, ProblemInput) else next(analysed)
+
+    def _analyze_alone(self, document: Document) -> Analysis:
+        """One document by itself, so that a component failing on it fails this document only:
+        its record says what failed, and the traceback goes to the log."""
+        try:
+            return self.findings(self.nlp(self.make_doc(document)), document)
+        except Exception as err:
+            log.exception("analysis of %s failed", document.id)
+            return Analysis(id=document.id, source=document.source, kind=None, chars=len(document.text),
+                            pages=document.pages,
+                            errors=[*document.problems, f"analysis failed: {type(err).__name__}: {err}"])
 
     def analyze_text(self, text: str, doc_id: str = "text") -> Analysis:
         return next(self.analyze([document_from_pages(doc_id, None, [text])]))

@@ -110,3 +110,25 @@ def test_all_good_inputs_exit_zero(tmp_path):
     result = runner.invoke(app, ["analyze", str(tmp_path / "a.txt")])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["kind"] == "petition"
+
+
+def test_a_document_that_breaks_a_component_fails_alone():
+    from spacy.language import Language
+
+    from nlp_pipeline.ingest import document_from_pages
+    from nlp_pipeline.pipeline import Pipeline
+
+    @Language.component("fails_on_a_marker")
+    def fails_on_a_marker(doc):
+        if "坏" in doc.text:
+            raise ValueError("a marker the component cannot read")
+        return doc
+
+    pipeline = Pipeline(overrides={"nlp.pipeline": ["sentencizer"]})
+    pipeline.nlp.add_pipe("fails_on_a_marker")
+    texts = ["会议研究了采购事项。", "这一份有坏字。", "会议结束。"]
+    analyses = list(pipeline.analyze([document_from_pages(f"d{i}", None, [t]) for i, t in enumerate(texts)]))
+    assert [a.id for a in analyses] == ["d0", "d1", "d2"]
+    assert [a.errors for a in analyses][::2] == [[], []]
+    assert analyses[1].errors == ["analysis failed: ValueError: a marker the component cannot read"]
+    assert analyses[1].chars == len(texts[1])
