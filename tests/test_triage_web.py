@@ -105,6 +105,22 @@ def test_pages_mask_identity_for_clerks_and_audit_like_the_api(pages):
                                                                                 ("view", True)]
 
 
+def test_the_queue_page_shows_one_page_at_a_time(pages):
+    client, app, _ = pages
+    app.state.triage.settings["queue_page_size"] = 2
+    csrf = log_in(client, "reviewer", "reviewer-password")
+    for text in (MINOR, SERIOUS, "村里的垃圾三天没人清运，请尽快处理。"):
+        assert client.post("/submit", data={"text": text, "csrf_token": csrf}).status_code == 303
+    rows = re.compile(r'<tr id="petition-(\d+)"')
+    first, second = client.get("/queue"), client.get("/queue?page=2")
+    assert len(rows.findall(first.text)) == 2 and len(rows.findall(second.text)) == 1
+    assert sorted(rows.findall(first.text) + rows.findall(second.text)) == ["1", "2", "3"]
+    assert "共 3 件" in first.text and "第 1 / 2 页" in first.text and 'href="/queue?page=2"' in first.text
+    assert 'href="/queue?page=1"' in second.text and "下一页" not in second.text
+    assert "没有第 5 页" in client.get("/queue?page=5").text
+    assert client.get("/queue?page=0").status_code == 422
+
+
 # --- in a real browser -------------------------------------------------------------------
 
 @pytest.fixture

@@ -210,14 +210,17 @@ def add_web(app: FastAPI, triage) -> None:
         return response
 
     @app.get("/queue", include_in_schema=False)
-    def queue_page(request: Request, include_closed: Annotated[bool, Query(alias="all")] = False) -> Response:
+    def queue_page(request: Request, include_closed: Annotated[bool, Query(alias="all")] = False,
+                   number: Annotated[int, Query(alias="page", ge=1)] = 1) -> Response:
         visitor = visitor_of(request)
+        size = triage.settings["queue_page_size"]
         try:
-            rows, _ = triage.queue(visitor.user, include_closed)
+            rows, total = triage.queue(visitor.user, include_closed, size, (number - 1) * size)
         except HTTPException as err:
             raise PageError(err.status_code, "您的角色无权查看队列。") from err
         waiting = any(row["analysis_state"] in ("pending", "running") for row in rows)
-        return page("queue.html", visitor, rows=rows, all=include_closed, names=usernames(),
+        return page("queue.html", visitor, rows=rows, all=include_closed, names=usernames(), total=total,
+                    number=number, pages=max(1, -(-total // size)), first=(number - 1) * size + 1,
                     today=now().date().isoformat(), refresh=5 if waiting else None, **messages(request))
 
     def submit_form(visitor: Visitor, status: int = 200, error: str | None = None, **values) -> Response:
