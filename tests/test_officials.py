@@ -28,6 +28,17 @@ def test_former_posts_and_several_officials_with_their_own_units(extractor):
         ("宋某某", "原副局长", "临江市住建局", "subject"), ("马德胜", "科长", "禾丰区民政局社会救助科", "subject")}
 
 
+def test_a_former_post_inside_an_organisation_and_posts_of_a_generic_organ(extractor):
+    text = ("雁岭县房屋征收服务中心原征收科科长仝军反映情况。时任镇党委书记钟立群未表态。"
+            "街道党工委书记何晓峰主持会议，集团纪委书记施曼列席。")
+    assert people(extractor.extract(text, [])) == {
+        ("仝军", "原征收科科长", "雁岭县房屋征收服务中心", "mentioned"), ("钟立群", "时任镇党委书记", None, "mentioned"),
+        ("何晓峰", "街道党工委书记", None, "mentioned"), ("施曼", "纪委书记", "集团", "mentioned")}
+    # 原 before a whole organisation names one that no longer exists (as the CCDI writes it)
+    assert people(extractor.extract("山西省原粮食局党组书记、局长杨随亭严重违纪。", [])) == {
+        ("杨随亭", "党组书记、局长", "山西省原粮食局", "mentioned")}
+
+
 def test_petitioner_roster_and_parenthesised_posts(extractor):
     text = "尊敬的纪委领导：我叫陈秀兰，现实名反映。\n出席：江明远、魏春生\n石永安（董事、总经理）参加会议。"
     found = {m.name: m for m in extractor.extract(text, [])}
@@ -55,6 +66,8 @@ def test_speakers_of_a_verbatim_record(extractor):
 def test_units_end_at_the_verb_before_them(extractor):
     found = extractor.extract("唐老师拿着文件去问中心学校会计饶小燕，她说不知道。", [])
     assert people(found) == {("饶小燕", "会计", "中心学校", "mentioned")}
+    found = extractor.extract("信访人称曾多次看到沙湾镇水利站站长满某某在饭店吃请。该中心分管副主任苏某某未处置。", [])
+    assert people(found) == {("满某某", "站长", "沙湾镇水利站", "mentioned"), ("苏某某", "分管副主任", None, "mentioned")}
 
 
 def test_units_start_after_references_times_and_list_numbers(extractor):

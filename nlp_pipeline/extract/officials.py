@@ -24,11 +24,13 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # Words that end the text before a unit: function words, references to the writer's own or the
 # named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长), list numbers
 # ((一)某市某局), and verbs of telling and going that no unit name in the corpus or the CCDI gold
-# contains (找了…股长, 去问…学校, 跟…队长, 由支行行长, 有分管副局长; but 对外贸易处, 国有, 有限公司).
+# contains (找了…股长, 去问…学校, 跟…队长, 由支行行长, 有分管副局长; but 对外贸易处, 国有, 有限公司),
+# nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
-                              r"|[我该其](?:[行局院校厅])?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
+                              r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
                               r"|[那这][天次时]"
-                              r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)")
+                              r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)"
+                              r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过")
 NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作发介汇违利收受涉严未不没曾还就先后及以分所多接安私让当个们都又再来去到会称讲")
 # A department written into a post right after its organisation (市纪委监委 + 派驻第六纪检监察组组长)
 # belongs to the unit. Without an organisation before it, the corpus keeps 驻局纪检监察组组长 or
@@ -43,8 +45,13 @@ PARTY_ORGAN_IN_TITLE = re.compile(r"(?<![省市县区州盟旗])(?:党委|党组
 ORGAN_IN_TITLE = re.compile(r"村务监督委员会|业主委员会|村委会|居委会|监事会|董事会")
 # An organ with no organisation named before it belongs to the post, as the gold writes it:
 # 乡党委书记, 监事会主席, 驻局纪检监察组组长, 外部董事, 村党支部书记.
-ORGAN_ONLY = re.compile(r"(?:[省市县区乡镇村]?(?:党委|党组|党工委|党支部|党总支|支部|纪委|纪工委|监事会|董事会|村委会|业主委员会|工会)"
+ORGAN_ONLY = re.compile(r"(?:(?:[省市县区乡镇村]|社区|街道)?(?:党委|党组|党工委|党支部|党总支|支部|纪委|纪工委|监事会|董事会|村委会|业主委员会|工会)"
                         r"|驻[局委厅村院校办所]|外部|内部)")
+# words that name a kind of organisation, not one: the gold keeps them in the post (社区书记, 街道党工委书记;
+# 12 train mentions, none as the unit; but 集团 and 公司 stand as the unit in 25 and open the post in 5)
+GENERIC_UNIT = re.compile(r"街道|社区|局|理事会|村")
+# a department, or a territory's party committee, after 原: the person's former post (原人事股股长, 原区委书记)
+FORMER_DEPARTMENT = re.compile(rf"[{HAN}]{{0,4}}(?:科|股|室|处|部|司|支行|大队|中队|办事处|办|所|站)|[省市县区镇乡]委|[镇乡]")
 UNIT_KINDS = {"government", "organization", "company"}  # NER types that can be a unit
 WORD_AFTER_NAME = 50  # jieba frequency from which two characters after a name read as the next word (虚报)
 COMMON_WORD = 5000    # and from which a "given name" is an ordinary word (银行)
@@ -143,11 +150,24 @@ class OfficialsExtractor:
         for cut in [c for c in reversed(heads) if c] + [0]:
             for chain in self.title_chains:
                 if chain.fullmatch(phrase[cut:]):
-                    unit = phrase[:cut].lstrip("和与及") or None
-                    if unit and ORGAN_ONLY.fullmatch(unit):
-                        return unit + phrase[cut:], None
-                    return phrase[cut:], unit
+                    return self._former_to_title(phrase[:cut].lstrip("和与及"), phrase[cut:])
         return None, None
+
+    @staticmethod
+    def _former_to_title(unit: str, title: str) -> tuple[str, str | None]:
+        """(title, unit) with what belongs to the post moved into it: 时任, and 原 with the
+        department after it (雁岭县房屋征收服务中心 + 原征收科科长; but 山西省原粮食局 and
+        原中国银行业监督管理委员会 name a former organisation, as the CCDI writes them), and an organ
+        or a bare generic word that names no organisation (乡党委书记, 社区书记, 街道党工委书记)."""
+        for former in re.finditer(r"原|时任", unit):
+            inner = unit[former.end():]
+            if (former.start() == 0 or re.search(UNIT_SUFFIX + "$", unit[:former.start()])) and (
+                    former.group() == "时任" or len(inner) <= 1 or FORMER_DEPARTMENT.fullmatch(inner)):
+                unit, title = unit[:former.start()], unit[former.start():] + title
+                break
+        if unit and (ORGAN_ONLY.fullmatch(unit) or GENERIC_UNIT.fullmatch(unit)):
+            unit, title = "", unit + title
+        return title, unit or None
 
     def _is_post(self, words: str) -> bool:
         return any(chain.fullmatch(words) for chain in self.title_chains)
@@ -198,6 +218,8 @@ class OfficialsExtractor:
                 continue
             before = item[:offset].strip() or None
             after = re.sub(r"^[ \u3000（(]+|[）)]$", "", rest).split("，")[0] if rest[:1] in " \u3000（(" else ""
+            if after[:1] in ("及", "和", "与"):
+                after = ""  # 贺春林 及审计科、设备科负责人: the next item, not this person's
             title = after if after and self._is_post(after) else None
             unit = next((u for u in (before, None if title else after) if u and re.search(UNIT_SUFFIX + "$", u)), None)
             return Mention(name, title, unit, "mentioned", start + offset, start + offset + len(name))
