@@ -299,6 +299,21 @@ def train_flags(
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
 
 
+@train_app.command("roles")
+def train_roles(
+    out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "official_roles",
+    datasets: DatasetsOption = paths.DATASETS,
+    config: ConfigOption = None,
+) -> None:
+    """Train the officials' role model (subject or mentioned) on the corpus gold; write model + card."""
+    from .learn.role_classifier import train
+
+    meta = train(config, out, datasets, log=typer.echo)
+    for name, pair in meta["metrics"].items():
+        typer.echo(f"{name}: role F1 rules {pair['rules']['f1']:.3f}, learned {pair['learned']['f1']:.3f}")
+    typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
+
+
 @train_app.command("kind")
 def train_kind(
     out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "doc_kind",

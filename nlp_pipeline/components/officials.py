@@ -1,6 +1,8 @@
 """The officials a document concerns (``nlp_pipeline.extract.officials``), as the contract's
 ``officials``: name, title, unit, role and the offsets of the mention that names them. With
-``ner`` set to a character NER model directory, its entities add what the rules miss."""
+``ner`` set to a character NER model directory, its entities add what the rules miss; with
+``roles`` set to a role model directory (``learn/role_classifier.py``), it decides who is the
+subject, over the rules' evidence."""
 
 from pathlib import Path
 
@@ -13,12 +15,15 @@ from ..extract.officials import OfficialsExtractor
 
 
 class Officials:
-    def __init__(self, name: str, titles: str, surnames: str, cues: str, settings: str, ner: str | None = None):
+    def __init__(self, name: str, titles: str, surnames: str, cues: str, settings: str, ner: str | None = None,
+                 roles: str | None = None):
         self.name = name
         self.paths = {"titles": Path(titles), "surnames": Path(surnames), "cues": Path(cues), "settings": Path(settings)}
         self.ner_dir = Path(ner) if ner else None
+        self.roles_dir = Path(roles) if roles else None
         self.extractor: OfficialsExtractor | None = None
         self.ner = None
+        self.roles = None
 
     def initialize(self, get_examples=None, *, nlp=None) -> None:
         cues = yaml.safe_load(self.paths["cues"].read_text(encoding="utf-8"))
@@ -29,12 +34,17 @@ class Officials:
                                             settings["lesson_context"])
         if self.ner_dir:
             self.ner, _ = artefacts.load(self.ner_dir)
+        if self.roles_dir:
+            self.roles, _ = artefacts.load(self.roles_dir)
 
     def _set(self, doc: Doc, entities=None) -> Doc:
         labels = [label["code"] for label in (doc._.labels or [])]
         flagged = [(flag["start"], flag["end"]) for flag in (doc._.meeting_flags or [])]
-        doc._.officials = [{**mention.__dict__, "registry_id": None}
-                           for mention in self.extractor.extract(doc.text, labels, flagged, entities)]
+        officials = [{**mention.__dict__, "registry_id": None}
+                     for mention in self.extractor.extract(doc.text, labels, flagged, entities)]
+        if self.roles is not None:
+            self.roles.assign(doc.text, officials, labels, flagged, doc._.kind, self.extractor)
+        doc._.officials = officials
         return doc
 
     def __call__(self, doc: Doc) -> Doc:
@@ -58,7 +68,7 @@ class Officials:
 
 @Language.factory("officials", default_config={
     "titles": "${paths.configs}/dictionaries/titles.txt", "surnames": "${paths.configs}/dictionaries/surnames.txt",
-    "cues": "${paths.configs}/cues.yaml", "settings": "${paths.configs}/officials.yaml", "ner": None})
+    "cues": "${paths.configs}/cues.yaml", "settings": "${paths.configs}/officials.yaml", "ner": None, "roles": None})
 def make_officials(nlp: Language, name: str, titles: str, surnames: str, cues: str, settings: str,
-                   ner: str | None = None) -> Officials:
-    return Officials(name, titles, surnames, cues, settings, ner)
+                   ner: str | None = None, roles: str | None = None) -> Officials:
+    return Officials(name, titles, surnames, cues, settings, ner, roles)
