@@ -39,6 +39,15 @@ def test_a_former_post_inside_an_organisation_and_posts_of_a_generic_organ(extra
         ("杨随亭", "党组书记、局长", "山西省原粮食局", "mentioned")}
 
 
+def test_names_glued_to_a_unit_in_a_list_joined_by_a_dot_or_ending_in_an_or_li(extractor):
+    text = ("出席：党组成员、副局长 艾尔肯·吐尔逊，副局长 覃永利、副局长 左春梅\n记录：办公室隋蕾\n"
+            "王建利用职务便利。")
+    found = {m.name: m for m in extractor.extract(text, [])}
+    assert {"艾尔肯·吐尔逊", "覃永利", "左春梅", "隋蕾"} <= set(found) and "覃永" not in found
+    assert found["隋蕾"].unit == "办公室" and found["艾尔肯·吐尔逊"].title == "党组成员、副局长"
+    assert extractor._name_at(text, text.index("王建利用")) == "王建"
+
+
 def test_petitioner_roster_and_parenthesised_posts(extractor):
     text = "尊敬的纪委领导：我叫陈秀兰，现实名反映。\n出席：江明远、魏春生\n石永安（董事、总经理）参加会议。"
     found = {m.name: m for m in extractor.extract(text, [])}

@@ -31,7 +31,10 @@ STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给|将|请|�
                               r"|[那这][天次时]"
                               r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过")
-NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作发介汇违利收受涉严未不没曾还就先后及以分所多接安私让当个们都又再来去到会称讲")
+# A character after surname + one that starts what follows the name rather than ending it (王建|在,
+# 王建|说); not 安 or 利, which end given names as often as they open the next word (覃永利, 佟锡安:
+# 王建|利用 and 王建|安排 are cut by the word they open).
+NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作发介汇违收受涉严未不没曾还就先后及以分所多接私让当个们都又再来去到会称讲")
 # A department written into a post right after its organisation (市纪委监委 + 派驻第六纪检监察组组长)
 # belongs to the unit. Without an organisation before it, the corpus keeps 驻局纪检监察组组长 or
 # 财务部经理 whole as the title (13 of 18 such dev mentions), and so does this.
@@ -111,7 +114,7 @@ class OfficialsExtractor:
 
     def _name_at(self, text: str, i: int) -> str | None:
         """Surname + 某/某某, else surname + one or two characters (two when the third reads
-        as the start of what follows the name)."""
+        as the start of what follows the name), and a ·-joined second part (艾尔肯·吐尔逊)."""
         match = re.match(rf"(?P<surname>{self.surname})(?:某+|[{HAN}]{{1,2}})", text[i:])
         if not match:
             return None
@@ -130,7 +133,8 @@ class OfficialsExtractor:
             return None  # 长安银行, 长宁街道: a word or a place, not a name
         if len(name) == 2 and self.frequency.get(name, 0) > COMMON_TWO_CHARACTER_WORD:
             return None  # 股长农村…, 副科长任职…: a word, not a name
-        return name
+        dotted = re.match(rf"[·•・][{HAN}]{{2,8}}", text[i + len(name):])
+        return name + dotted.group() if dotted else name  # 艾尔肯·吐尔逊
 
     def _title_and_unit(self, text: str, end: int, floor: int = 0) -> tuple[str | None, str | None]:
         """The post chain ending at ``end`` and the organisation written right before it: the
@@ -206,15 +210,17 @@ class OfficialsExtractor:
 
     def _list_item(self, text: str, start: int, end: int) -> Mention | None:
         """One person of a list: 赖芳, 党政办 赖芳, 康志文 内科主任, 丘德兵 财务科, 杭立军（市住建局）,
-        第三组　王德明, 麻春生等11户. The name starts the item or follows its first space."""
+        第三组　王德明, 麻春生等11户, 办公室隋蕾. The name starts the item, follows its first space,
+        or ends it right after a unit."""
         item = text[start:end]
         starts = [0] + [m.end() for m in re.finditer(r"[ \u3000]+", item)][:1]
-        for offset in starts:
+        glued = [m.end() for m in re.finditer(UNIT_SUFFIX, item) if m.end() >= 2][::-1]
+        for offset in starts + glued:
             name = self._name_at(text, start + offset)
             if not name:
                 continue
             rest = item[offset + len(name):]
-            if rest and not re.match(r"[ \u3000（(等）)]|同志", rest):
+            if (rest and not re.match(r"[ \u3000（(等）)]|同志", rest)) or (offset in glued and offset not in starts and rest):
                 continue
             before = item[:offset].strip() or None
             after = re.sub(r"^[ \u3000（(]+|[）)]$", "", rest).split("，")[0] if rest[:1] in " \u3000（(" else ""
