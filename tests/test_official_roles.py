@@ -5,7 +5,7 @@ import pytest
 
 from nlp_pipeline import corpus, paths
 from nlp_pipeline.learn import role_classifier
-from nlp_pipeline.learn.role_classifier import RoleClassifier, mention_features
+from nlp_pipeline.learn.role_classifier import RoleClassifier, document_signs, mention_features
 
 MINUTES = ("县交通运输局党组会议纪要\n会议由党组书记、局长周海峰主持。出席：葛春燕、罗天明\n"
            "周海峰：这个项目就这么定了。\n驻局纪检监察组组长马德胜列席会议。\n周海峰强调，要抓紧推进。")
@@ -24,8 +24,10 @@ def test_the_signs_of_who_a_document_is_about(rules_pipeline):
     by_name = {o["name"]: o for o in officials}
     extractor = rules_pipeline.nlp.get_pipe("officials").extractor
 
+    document = document_signs(MINUTES, officials, ["collective_decision"], [], "minutes", extractor)
+
     def signs(name):
-        return mention_features(MINUTES, by_name[name], officials, ["collective_decision"], [], "minutes", extractor)
+        return mention_features(by_name[name], document)
 
     head, attending, listed = signs("周海峰"), signs("马德胜"), signs("葛春燕")
     assert head["chair"] and head["speaker"] and head["head"] and head["most_named"] and head["speeches"] == 1

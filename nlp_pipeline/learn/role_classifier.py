@@ -41,32 +41,42 @@ matched by name to the gold; the threshold is tuned on dev for role F1. The offi
 when `components.officials.roles` names it (null: the rules decide)."""
 
 
-def mention_features(text: str, mention: dict, officials: Sequence[dict], labels: Sequence[str],
-                     flagged: Sequence[tuple[int, int]], kind: str | None, extractor) -> dict:
-    """The signs for one official; ``extractor`` supplies the conduct, sanction and lesson patterns."""
+def document_signs(text: str, officials: Sequence[dict], labels: Sequence[str], flagged: Sequence[tuple[int, int]],
+                   kind: str | None, extractor) -> dict:
+    """What every official of one document shares, read once: its sentences with what they show,
+    whether it is a lesson from others' cases, and how often its most named official is named.
+    ``extractor`` supplies the conduct, sanction and lesson patterns."""
+    sentences = [(s.start(), s.end(), s.group(), any(p.search(s.group()) for p in extractor.conduct),
+                  any(p.search(s.group()) for p in extractor.sanctions),
+                  any(a < s.end() and s.start() < b for a, b in flagged)) for s in SENTENCE.finditer(text)]
+    return {"text": text, "sentences": sentences, "labels": list(labels), "kind": kind,
+            "lesson": bool(extractor.lesson.search(text)), "officials": len(officials),
+            "most_named": max((text.count(o["name"]) for o in officials), default=0)}
+
+
+def mention_features(mention: dict, document: dict) -> dict:
+    """The signs for one official of a document (``document_signs``)."""
+    text = document["text"]
     name, title, unit = mention["name"], mention.get("title") or "", mention.get("unit") or ""
-    spans = [(s.start(), s.end(), s.group()) for s in SENTENCE.finditer(text) if name in s.group()]
+    own = [sentence for sentence in document["sentences"] if name in sentence[2]]
     count = text.count(name)
     features = {
         "rule_subject": mention["role"] == "subject", "pseudonym": "某" in name,
-        "alleged": bool(set(labels) - {OUT_OF_SCOPE}), f"kind={kind}": True,
+        "alleged": bool(set(document["labels"]) - {OUT_OF_SCOPE}), f"kind={document['kind']}": True,
         "has_title": bool(title), "has_unit": bool(unit), "head": bool(HEAD_POST.search(title)),
         "deputy": "副" in title, "former": title.startswith(("原", "时任")),
         "discipline": bool(re.search("纪检|纪委|监察", title + unit)),
         "log_count": math.log1p(count), "first_position": mention["start"] / max(len(text), 1),
-        "conduct_sentences": sum(any(p.search(s) for p in extractor.conduct) for _, _, s in spans),
-        "sanction_sentences": sum(any(p.search(s) for p in extractor.sanctions) for _, _, s in spans),
-        "flag_sentences": sum(any(a < end and start < b for a, b in flagged) for start, end, _ in spans),
-        "lesson": bool(extractor.lesson.search(text)),
+        "conduct_sentences": sum(s[3] for s in own), "sanction_sentences": sum(s[4] for s in own),
+        "flag_sentences": sum(s[5] for s in own), "lesson": document["lesson"],
         "chair": "主持" in text[max(0, mention["start"] - 12):mention["start"]]
                  or bool(re.search(re.escape(name) + r"[^。\n]{0,6}主持", text)),
         "roster": bool(re.search(r"(?:出席|列席|参加|记录)[^\n]*$", text[max(0, mention["start"] - 60):mention["start"]])),
         "speaker": bool(re.search(r"(?:^|\n)" + re.escape(name) + "[：:]", text)),
         "speeches": len(re.findall(re.escape(name) + SPEECH, text)),
-        "log_officials": math.log1p(len(officials)),
-        "most_named": count >= max(text.count(o["name"]) for o in officials),
+        "log_officials": math.log1p(document["officials"]), "most_named": count >= document["most_named"],
     }
-    features.update({f"label={label}": True for label in labels})
+    features.update({f"label={label}": True for label in document["labels"]})
     return features
 
 
@@ -93,7 +103,10 @@ class RoleClassifier(BaseEstimator):
                kind: str | None, extractor) -> None:
         """Set each non-petitioner's role: subject when sanctioned, else from its subject score."""
         people = [o for o in officials if o["role"] != "petitioner"]
-        features = [mention_features(text, o, officials, labels, flagged, kind, extractor) for o in people]
+        if not people:
+            return
+        document = document_signs(text, officials, labels, flagged, kind, extractor)
+        features = [mention_features(o, document) for o in people]
         scored = [i for i, f in enumerate(features) if not sanctioned(f)]
         scores = dict(zip(scored, self.subject_scores([features[i] for i in scored]))) if scored else {}
         for i, official in enumerate(people):
@@ -120,9 +133,10 @@ def _rows(examples, analysed, extractor) -> tuple[list[dict], list[bool]]:
     for example, (text, analysis) in zip(examples, analysed):
         gold = {o["name"]: o["role"] for o in example.officials}
         officials, labels, flagged = _evidence(analysis)
+        document = document_signs(text, officials, labels, flagged, analysis.kind, extractor)
         for official in officials:
             if official["role"] != "petitioner" and official["name"] in gold:
-                signs = mention_features(text, official, officials, labels, flagged, analysis.kind, extractor)
+                signs = mention_features(official, document)
                 if not sanctioned(signs):
                     features.append(signs)
                     subject.append(gold[official["name"]] == "subject")
