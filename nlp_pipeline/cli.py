@@ -27,6 +27,11 @@ class OutputFormat(str, Enum):
     table = "table"
 
 
+class NerInputs(str, Enum):
+    characters = "characters"
+    pieces = "pieces"
+
+
 def _short(items: list[str], limit: int = 3) -> str:
     return "、".join(items[:limit]) + (f" 等{len(items)}项" if len(items) > limit else "")
 
@@ -269,6 +274,8 @@ def train_ner(
     head_factor: Annotated[float, typer.Option(help="the new tagging head learns this many times faster")] = 10.0,
     train_layers: Annotated[int, typer.Option(help="top encoder layers to fine-tune")] = 12,
     crf: Annotated[bool, typer.Option(help="a CRF over the tags (else a softmax per character)")] = True,
+    inputs: Annotated[NerInputs, typer.Option(help="what the encoder reads: each character as its own piece, "
+                                                   "or the text's own pieces")] = NerInputs.characters,
     validation: Annotated[int, typer.Option(help="CLUENER train sentences held out to compare settings")] = 1000,
     limit: Annotated[int | None, typer.Option(help="train on this many sentences only (smoke runs)")] = None,
     seed: int = 13,
@@ -278,7 +285,8 @@ def train_ner(
     from .transformer.train_ner import train
 
     meta = train(out, base, datasets, epochs=epochs, learning_rate=learning_rate, head_factor=head_factor,
-                 batch_size=batch_size, train_layers=train_layers, crf=crf, validation=validation, limit=limit,
+                 batch_size=batch_size, train_layers=train_layers, crf=crf, inputs=inputs.value,
+                 validation=validation, limit=limit,
                  seed=seed, log=typer.echo)
     for kind, m in meta["metrics"]["CLUENER dev"].items():
         typer.echo(f"{kind:<14} " + " ".join(f"{k} {v}" for k, v in m.items()))

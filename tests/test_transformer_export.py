@@ -24,7 +24,7 @@ def exported(tmp_path_factory):
                                            intermediate_size=128, max_position_embeddings=80, pad_token_id=1)
     transformers.XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(base)
     model = _encoder_classifier(base, labels=3, train_layers=2).eval()
-    sample = torch.randint(5, 400, (2, 16)), torch.ones(2, 16, dtype=torch.int64)
+    sample = {"input_ids": torch.randint(5, 400, (2, 16)), "attention_mask": torch.ones(2, 16, dtype=torch.int64)}
     out = tmp_path_factory.mktemp("exported")
     export_int8(model, sample, out, per_token=False)
     return model, out / "model.onnx"
@@ -57,3 +57,30 @@ def test_onnx_logits_follow_torch_with_padding(exported):
     # A padded row reads the same as the same row alone: the fused attention honours the mask.
     alone = open_session(path).run(["logits"], {"input_ids": ids[2:, :7].numpy(), "attention_mask": mask[2:, :7].numpy()})[0]
     assert np.allclose(alone, got[2:], atol=1e-4)
+
+
+def test_the_piece_reading_tagger_exports_with_its_per_character_inputs(tmp_path):
+    from nlp_pipeline.transformer.char_ner import PADDING, bio_tags
+    from nlp_pipeline.transformer.finetune import export_int8
+    from nlp_pipeline.transformer.train_ner import char_tagger
+
+    torch.manual_seed(0)
+    config = transformers.XLMRobertaConfig(vocab_size=400, hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
+                                           intermediate_size=128, max_position_embeddings=80, pad_token_id=1)
+    transformers.XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(tmp_path / "tiny")
+    model = char_tagger(tmp_path / "tiny", bio_tags(), crf=True, inputs="pieces").eval()
+
+    def feeds(rows, tokens, chars):
+        return {"input_ids": torch.randint(5, 400, (rows, tokens)), "attention_mask": torch.ones(rows, tokens, dtype=torch.int64),
+                "char_piece": torch.randint(1, tokens - 1, (rows, chars)), "char_ids": torch.randint(5, 400, (rows, chars)),
+                "char_position": torch.randint(0, PADDING, (rows, chars))}
+
+    export_int8(model, feeds(2, 9, 12), tmp_path, per_token=True)
+    inputs = feeds(1, 14, 20)
+    with torch.inference_mode():
+        expected = model(**inputs).numpy()
+    got = open_session(tmp_path / "model.onnx").run(["logits"], {k: v.numpy() for k, v in inputs.items()})[0]
+    assert got.shape == expected.shape == (1, 20, len(bio_tags()))  # one row of scores per character
+    # int8 noise on a random encoder is a few percent of the spread on average (the unquantised
+    # export matches torch to 1e-6); a character reading the wrong piece is off by the whole spread.
+    assert np.abs(got - expected).mean() < 0.1 * float(expected.std())

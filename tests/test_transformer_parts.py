@@ -1,6 +1,8 @@
 import numpy as np
 
-from nlp_pipeline.transformer.char_ner import Sentence, bio_tags, char_ids, decode, encode_tags, span_scores
+from nlp_pipeline import paths
+from nlp_pipeline.transformer.char_ner import (PADDING, UNCOVERED, Sentence, bio_tags, char_ids, decode, encode_tags,
+                                               piece_alignment, piece_rows, span_scores)
 from nlp_pipeline.transformer.onnx_ner import chunks
 from nlp_pipeline.transformer.train_ner import corpus_sentences, unit_type
 from nlp_pipeline.transformer.windows import batch, pool_max, windows
@@ -41,6 +43,30 @@ def test_bio_roundtrip_and_transition_rule():
 def test_each_character_gets_its_own_piece():
     vocabulary = {"王": 10, "\u2581建": 11, "<unk>": 3}
     assert char_ids("王建国", vocabulary, 3) == [10, 11, 3]
+
+
+def test_characters_take_the_piece_covering_them_and_their_place_in_it():
+    # <s>, 王建国 (3 characters), a piece the normaliser made from nothing, 主持 (one character skipped), </s>
+    piece, position = piece_alignment([(0, 0), (0, 3), (3, 3), (4, 6), (0, 0)], 6)
+    assert piece == [1, 1, 1, 1, 3, 3]
+    assert position[:3] == [0 * 4 + 2, 1 * 4 + 2, 2 * 4 + 2]  # offsets 0, 1, 2 in a piece of three
+    assert position[3] == UNCOVERED and position[4:] == [0 * 4 + 1, 1 * 4 + 1]
+
+
+def test_piece_rows_pad_characters_and_pieces_separately():
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(paths.MODELS / "issue_types_e5" / "tokenizer.json"))
+    rows = piece_rows(tokenizer, ["县委书记王建国主持会议", "好"])
+    vocabulary = tokenizer.get_vocab()
+    encoding = tokenizer.encode("县委书记王建国主持会议")
+    assert rows["input_ids"][0].tolist() == encoding.ids and rows["attention_mask"][0].all()
+    for c, j in enumerate(rows["char_piece"][0]):
+        start, end = encoding.offsets[j]
+        assert start <= c < end  # the piece the character sits in
+    assert rows["char_ids"][0].tolist() == char_ids("县委书记王建国主持会议", vocabulary, vocabulary["<unk>"])
+    assert rows["char_position"][1, 0] != PADDING and (rows["char_position"][1, 1:] == PADDING).all()
+    assert rows["attention_mask"][1].sum() == len(tokenizer.encode("好").ids)
 
 
 def test_span_scores_exact_match():

@@ -1,9 +1,11 @@
-"""Character-level NER on the rebuilt encoder: data, per-character pieces, BIO decoding.
+"""Character-level NER on the rebuilt encoder: data, the model's inputs, BIO decoding.
 
 Sentencepiece pieces often cross entity boundaries in Chinese (王建国主 | 持), so projecting
-character gold onto pieces and back loses entities. Instead each character is fed as its own
-piece (the vocabulary's piece for that character, with or without the word-start mark), which
-makes one token per character and exact character offsets.
+character gold onto pieces and back loses entities. Tags are therefore always per character. The
+encoder reads either each character as its own piece (the vocabulary's piece for that character,
+with or without the word-start mark), or the text's own pieces, as in pre-training; then every
+character takes the encoding of the piece that covers it, its own piece's embedding and where it
+sits in that piece (`piece_rows`).
 """
 
 import json
@@ -42,6 +44,50 @@ def read_cluener(path: Path) -> list[Sentence]:
 def char_ids(text: str, vocabulary: dict[str, int], unk: int) -> list[int]:
     """One piece id per character: the bare piece, else the word-start piece, else unknown."""
     return [vocabulary.get(c, vocabulary.get(META + c, unk)) for c in text]
+
+
+# Where a character sits in the piece covering it: offset 0-3 (3 = later) times piece length 1-4
+# (4 = longer), then a character no piece covers (the tokenizer's normaliser dropped it), then padding.
+UNCOVERED, PADDING = 16, 17
+POSITIONS = 18
+
+
+def piece_alignment(offsets: list[tuple[int, int]], n: int) -> tuple[list[int], list[int]]:
+    """For each of ``n`` characters: the index of the token covering it (``offsets`` are the
+    tokens' character spans; special tokens have empty ones) and its position bucket there. A
+    character no token covers takes the piece before it."""
+    piece, position = [0] * n, [UNCOVERED] * n
+    for j, (start, end) in enumerate(offsets):
+        for c in range(start, min(end, n)):
+            piece[c] = j
+            position[c] = min(c - start, 3) * 4 + min(end - start - 1, 3)
+    for c in range(1, n):
+        if position[c] == UNCOVERED:
+            piece[c] = piece[c - 1]
+    return piece, position
+
+
+def piece_rows(tokenizer, texts: list[str]) -> dict[str, np.ndarray]:
+    """Padded model inputs for ``texts`` read as the tokenizer's own pieces ([<s>, pieces, </s>]),
+    and per character: the row position of its piece, its own single-character piece id and its
+    position bucket (`PADDING` past the text's end)."""
+    vocabulary = tokenizer.get_vocab()
+    unk, pad = vocabulary["<unk>"], vocabulary["<pad>"]
+    encodings = tokenizer.encode_batch(list(texts))
+    rows, tokens, chars = len(texts), max(len(e.ids) for e in encodings), max(len(t) for t in texts)
+    out = {"input_ids": np.full((rows, tokens), pad, dtype=np.int64),
+           "attention_mask": np.zeros((rows, tokens), dtype=np.int64),
+           "char_piece": np.zeros((rows, chars), dtype=np.int64),
+           "char_ids": np.full((rows, chars), pad, dtype=np.int64),
+           "char_position": np.full((rows, chars), PADDING, dtype=np.int64)}
+    for r, (text, encoding) in enumerate(zip(texts, encodings)):
+        out["input_ids"][r, :len(encoding.ids)] = encoding.ids
+        out["attention_mask"][r, :len(encoding.ids)] = 1
+        piece, position = piece_alignment(encoding.offsets, len(text))
+        out["char_piece"][r, :len(text)] = piece
+        out["char_ids"][r, :len(text)] = char_ids(text, vocabulary, unk)
+        out["char_position"][r, :len(text)] = position
+    return out
 
 
 def encode_tags(sentence: Sentence, tags: list[str]) -> list[int]:

@@ -78,8 +78,9 @@ def fit(model, chunks: list[Sequence[int]], chunk_loss: Callable, epochs: int, l
     model.eval()
 
 
-def export_int8(model, sample: tuple, out: Path, per_token: bool) -> None:
-    """Write ``out/model.onnx``: the model's logits for (input_ids, attention_mask), int8 weights.
+def export_int8(model, sample: dict, out: Path, per_token: bool) -> None:
+    """Write ``out/model.onnx``: the model's logits for the inputs named in ``sample`` (input_ids,
+    attention_mask and any per-character inputs, whose second axis is "characters"), int8 weights.
 
     The encoder is traced with its plain ("eager") attention: the default scaled-dot-product path
     exports as a Where over every attention score that ORT cannot fuse (a third of the run time at
@@ -96,11 +97,12 @@ def export_int8(model, sample: tuple, out: Path, per_token: bool) -> None:
     model.encoder.set_attn_implementation("eager")
     work = out / "_export"
     work.mkdir(parents=True, exist_ok=True)
-    axes = {"rows": 0, "tokens": 1}
-    logits_axes = {0: "rows", 1: "tokens"} if per_token else {0: "rows"}
-    torch.onnx.export(model, sample, str(work / "fp32.onnx"), input_names=INPUTS, output_names=["logits"],
-                      dynamic_axes={**{name: {v: k for k, v in axes.items()} for name in INPUTS}, "logits": logits_axes},
-                      opset_version=17, dynamo=False)
+    names = list(sample)
+    axes = {name: {0: "rows", 1: "tokens" if name in INPUTS else "characters"} for name in names}
+    per_character = any(name not in INPUTS for name in names)
+    axes["logits"] = {0: "rows", 1: "characters" if per_character else "tokens"} if per_token else {0: "rows"}
+    torch.onnx.export(model, tuple(sample.values()), str(work / "fp32.onnx"), input_names=names,
+                      output_names=["logits"], dynamic_axes=axes, opset_version=17, dynamo=False)
     fusion = FusionOptions("bert")
     fusion.enable_embed_layer_norm = False
     fused = optimizer.optimize_model(str(work / "fp32.onnx"), model_type="bert", num_heads=config.num_attention_heads,

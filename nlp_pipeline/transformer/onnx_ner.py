@@ -1,7 +1,8 @@
 """The character NER model at run time (ONNX Runtime): entities with character offsets.
 
-preprocess cuts each text into chunks of at most ``max_chars`` characters at sentence ends and
-maps every character to its own piece; forward runs the model; postprocess decodes BIO with
+preprocess cuts each text into chunks of at most ``max_chars`` characters at sentence ends; forward
+feeds each chunk as the model was trained to read it (every character as its own piece, or the
+chunk's own pieces with each character's place in them) and runs the model; postprocess decodes BIO with
 the transition rule (and a CRF's learned transitions where the model has them) and shifts spans
 back to the text's offsets.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .char_ner import char_ids, decode_logits
+from .char_ner import char_ids, decode_logits, piece_rows
 from .onnx_session import open_session
 
 SENTENCE_END = re.compile(r"[。！？；\n]")
@@ -36,7 +37,9 @@ class OnnxCharNer:
         from tokenizers import Tokenizer
 
         self.session = open_session(directory / meta["file"], threads)
-        self.vocabulary = Tokenizer.from_file(str(directory / "tokenizer.json")).get_vocab()
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.vocabulary = self.tokenizer.get_vocab()
+        self.inputs = meta.get("inputs", "characters")
         self.tags = meta["tags"]
         self.max_chars = meta["max_chars"]
         self.crf = meta.get("crf")
@@ -49,14 +52,20 @@ class OnnxCharNer:
         one scale per call, so pieces batched together would change each other's entities (96 of
         1,137 in 120 corpus test documents, batched 32 at a time); alone, a text always gets the
         same entities, and no padding is computed."""
-        v = self.vocabulary
-        unk, bos, eos = v["<unk>"], v["<s>"], v["</s>"]
         out = []
         for i, s, e in pieces:
-            ids = np.array([[bos] + char_ids(texts[i][s:e], v, unk) + [eos]], dtype=np.int64)
-            logits = self.session.run(["logits"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0]
-            out.append(logits[0, 1:-1])
+            feeds, first = self._feeds(texts[i][s:e])
+            logits = self.session.run(["logits"], feeds)[0]
+            out.append(logits[0, first:first + e - s])
         return out
+
+    def _feeds(self, text: str) -> tuple[dict[str, np.ndarray], int]:
+        """The model's inputs for one chunk, and where its first character's scores are."""
+        if self.inputs == "pieces":
+            return piece_rows(self.tokenizer, [text]), 0
+        v = self.vocabulary
+        ids = np.array([[v["<s>"]] + char_ids(text, v, v["<unk>"]) + [v["</s>"]]], dtype=np.int64)
+        return {"input_ids": ids, "attention_mask": np.ones_like(ids)}, 1
 
     def postprocess(self, texts: Sequence[str], pieces, logits: list[np.ndarray]) -> list[list[tuple[int, int, str]]]:
         found: list[list[tuple[int, int, str]]] = [[] for _ in texts]

@@ -143,7 +143,8 @@ def ship(model, out: Path, base: Path, datasets: Path, data: WindowedData, param
     labels = codes()
     model = model.to(torch.device("cpu")).eval()
     Path(out).mkdir(parents=True, exist_ok=True)
-    sample = (torch.from_numpy(data.windows.input_ids[:2, :16]), torch.from_numpy(data.windows.attention_mask[:2, :16]))
+    sample = {"input_ids": torch.from_numpy(data.windows.input_ids[:2, :16]),
+              "attention_mask": torch.from_numpy(data.windows.attention_mask[:2, :16])}
     export_int8(model, sample, Path(out), per_token=False)
     shutil.copy(base / "tokenizer.json", Path(out) / "tokenizer.json")
     window = {"length": params["length"], "stride": params["stride"]}

@@ -12,9 +12,10 @@ import numpy as np
 
 from .. import artefacts, corpus, paths
 from ..ingest.normalize import normalize
-from .char_ner import Sentence, bio_tags, char_ids, decode_logits, encode_tags, read_cluener, span_scores
+from .char_ner import (Sentence, bio_tags, char_ids, decode_logits, encode_tags, piece_rows, read_cluener,
+                       span_scores)
 from .finetune import export_int8, fit, freeze_lower_layers, prepare, training_device
-from .train_classifier import BASE_DIR
+from .train_classifier import BASE_DIR, prune_vocabulary
 from .vocabulary import prune, single_character_pieces
 
 DEFAULT_DIR = paths.MODELS / "ner_e5"
@@ -98,15 +99,19 @@ def load_data(datasets: Path = paths.DATASETS, validation: int = 0, limit: int |
     return data
 
 
-def char_tagger(base: Path, tags: list[str], crf: bool):
+def char_tagger(base: Path, tags: list[str], crf: bool, inputs: str = "characters"):
     """The encoder with a linear tag head per character (and a CRF over the tags when ``crf``);
-    its forward gives per-character scores, which is what is exported."""
+    its forward gives per-character scores, which is what is exported. ``inputs`` is what the
+    encoder reads: "characters", one piece each, or the text's own "pieces" (`char_ner.piece_rows`)."""
     import torch
     from transformers import AutoModel
 
+    from .char_ner import PADDING, POSITIONS
     from .crf import linear_chain_crf
 
     class CharTagger(torch.nn.Module):
+        fresh = ("head", "crf")  # initialised here, not by the base: they learn faster
+
         def __init__(self):
             super().__init__()
             self.encoder = AutoModel.from_pretrained(base, add_pooling_layer=False, dtype=torch.float32)
@@ -118,15 +123,43 @@ def char_tagger(base: Path, tags: list[str], crf: bool):
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             return self.head(self.dropout(hidden))
 
-    return CharTagger()
+    class PieceTagger(CharTagger):
+        """Each character: the encoding of its piece, plus its own piece's (frozen) embedding and
+        its position in the piece; a convolution over neighbouring characters then tells apart
+        the characters of one piece, so an entity may end inside a piece."""
+
+        fresh = ("head", "crf", "own", "position", "norm", "context")
+
+        def __init__(self):
+            super().__init__()
+            size = self.encoder.config.hidden_size
+            self.own = torch.nn.Linear(size, size)
+            self.position = torch.nn.Embedding(POSITIONS, size)
+            self.norm = torch.nn.LayerNorm(size)
+            self.context = torch.nn.Conv1d(size, size, 3, padding=1)
+
+        def forward(self, input_ids, attention_mask, char_piece, char_ids, char_position):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            covering = hidden.gather(1, char_piece.unsqueeze(2).expand(-1, -1, hidden.shape[2]))
+            own = self.own(self.encoder.embeddings.word_embeddings(char_ids))
+            x = self.norm(covering + own + self.position(char_position))
+            x = x * (char_position != PADDING).unsqueeze(2).to(x.dtype)  # padding stays out of the convolution
+            x = x + torch.nn.functional.gelu(self.context(x.transpose(1, 2)).transpose(1, 2))
+            return self.head(self.dropout(x))
+
+    if inputs not in ("characters", "pieces"):
+        raise ValueError(f"inputs must be 'characters' or 'pieces', not {inputs!r}")
+    return PieceTagger() if inputs == "pieces" else CharTagger()
 
 
 class CharTensors:
     """Rows of [<s>, one piece per character, </s>] with their BIO tag ids (-100 where no tag)."""
 
-    def __init__(self, vocabulary: dict[str, int], tags: list[str]):
-        self.vocabulary, self.tags = vocabulary, tags
-        self.unk, self.bos, self.eos, self.pad = (vocabulary[t] for t in ("<unk>", "<s>", "</s>", "<pad>"))
+    inputs, first = "characters", 1  # the model's scores for a row's first character are at `first`
+
+    def __init__(self, tokenizer, tags: list[str]):
+        self.vocabulary, self.tags = tokenizer.get_vocab(), tags
+        self.unk, self.bos, self.eos, self.pad = (self.vocabulary[t] for t in ("<unk>", "<s>", "</s>", "<pad>"))
 
     def __call__(self, sentences: list[Sentence]):
         import torch
@@ -140,37 +173,57 @@ class CharTensors:
             ids[i, :n + 2] = [self.bos] + char_ids(s.text, self.vocabulary, self.unk) + [self.eos]
             mask[i, :n + 2] = 1
             labels[i, 1:n + 1] = encode_tags(s, self.tags)
-        return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(labels)
+        return {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}, torch.from_numpy(labels)
+
+
+class PieceTensors:
+    """`char_ner.piece_rows` for the sentences, with BIO tag ids per character (-100 past the end)."""
+
+    inputs, first = "pieces", 0
+
+    def __init__(self, tokenizer, tags: list[str]):
+        self.tokenizer, self.vocabulary, self.tags = tokenizer, tokenizer.get_vocab(), tags
+
+    def __call__(self, sentences: list[Sentence]):
+        import torch
+
+        rows = piece_rows(self.tokenizer, [s.text for s in sentences])
+        labels = np.full(rows["char_ids"].shape, -100, dtype=np.int64)
+        for i, s in enumerate(sentences):
+            labels[i, :len(s.text)] = encode_tags(s, self.tags)
+        return {k: torch.from_numpy(v) for k, v in rows.items()}, torch.from_numpy(labels)
 
 
 def fit_tagger(base: Path, data: NerData, epochs: int, learning_rate: float, head_factor: float, batch_size: int,
-               train_layers: int, crf: bool, seed: int, log=print):
+               train_layers: int, crf: bool, seed: int, inputs: str = "characters", log=print):
     """Fine-tune a `char_tagger` on ``data.train``, on the GPU when there is one; returns the model
-    (in eval mode, on that device) and its `CharTensors`."""
+    (in eval mode, on that device) and its `CharTensors` or `PieceTensors`."""
     import torch
 
     tokenizer = prepare(base, seed)
     tags = bio_tags()
-    encode = CharTensors(tokenizer.get_vocab(), tags)
+    encode = (PieceTensors if inputs == "pieces" else CharTensors)(tokenizer, tags)
     device = training_device()
-    model = char_tagger(base, tags, crf).to(device)
+    model = char_tagger(base, tags, crf, inputs).to(device)
     freeze_lower_layers(model.encoder, train_layers)
     order = sorted(range(len(data.train)), key=lambda i: len(data.train[i].text))
     chunks = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
     cross_entropy = torch.nn.CrossEntropyLoss(ignore_index=-100)
 
     def chunk_loss(chunk):
-        ids, mask, labels = (t.to(device) for t in encode([data.train[i] for i in chunk]))
-        scores = model(ids, mask)
+        feeds, labels = encode([data.train[i] for i in chunk])
+        scores = model(**{k: v.to(device) for k, v in feeds.items()})[:, encode.first:]
+        labels = labels[:, encode.first:].to(device)
         if model.crf is not None:
-            return model.crf.loss(scores[:, 1:], labels[:, 1:])
+            return model.crf.loss(scores, labels)
         return cross_entropy(scores.reshape(-1, len(tags)), labels.reshape(-1))
 
-    fit(model, chunks, chunk_loss, epochs, learning_rate, log, head_factor, fast_modules=("head", "crf") if crf else ("head",))
+    fresh = tuple(name for name in model.fresh if getattr(model, name) is not None)
+    fit(model, chunks, chunk_loss, epochs, learning_rate, log, head_factor, fast_modules=fresh)
     return model, encode
 
 
-def tagger_entities(model, encode: CharTensors, sentences: list[Sentence], rows: int = 64) -> list[list[tuple]]:
+def tagger_entities(model, encode, sentences: list[Sentence], rows: int = 64) -> list[list[tuple]]:
     """The torch model's entities (same decoding as the shipped ONNX model): for validation."""
     import torch
 
@@ -180,15 +233,16 @@ def tagger_entities(model, encode: CharTensors, sentences: list[Sentence], rows:
     with torch.no_grad():
         for start in range(0, len(sentences), rows):
             part = sentences[start:start + rows]
-            ids, mask, _ = encode(part)
-            scores = model(ids.to(device), mask.to(device)).float().cpu().numpy()
-            out += [decode_logits(scores[r, 1:len(s.text) + 1], encode.tags, crf) for r, s in enumerate(part)]
+            feeds, _ = encode(part)
+            scores = model(**{k: v.to(device) for k, v in feeds.items()}).float().cpu().numpy()
+            out += [decode_logits(scores[r, encode.first:encode.first + len(s.text)], encode.tags, crf)
+                    for r, s in enumerate(part)]
     return out
 
 
-def ship(model, encode: CharTensors, out: Path, base: Path, data: NerData, params: dict) -> dict:
-    """Export ``model`` to ``out`` (ONNX int8, pruned to single-character pieces), score it on
-    CLUENER dev with onnxruntime, and write its metadata and card."""
+def ship(model, encode, out: Path, base: Path, data: NerData, params: dict, datasets: Path = paths.DATASETS) -> dict:
+    """Export ``model`` to ``out`` (ONNX int8, its vocabulary pruned to the pieces it can read), score
+    it on CLUENER dev with onnxruntime, and write its metadata and card."""
     import torch
 
     metrics = {}
@@ -197,17 +251,19 @@ def ship(model, encode: CharTensors, out: Path, base: Path, data: NerData, param
                                                          tagger_entities(model, encode, data.validation))
     model = model.to(torch.device("cpu")).eval()
     Path(out).mkdir(parents=True, exist_ok=True)
-    ids, mask, _ = encode(data.train[:2])
-    export_int8(model, (ids, mask), Path(out), per_token=True)
+    export_int8(model, encode(data.train[:2])[0], Path(out), per_token=True)
     shutil.copy(base / "tokenizer.json", Path(out) / "tokenizer.json")
-    meta = {"name": "ner_e5", "format": "onnx-ner", "tags": encode.tags, "max_chars": MAX_CHARS,
+    meta = {"name": "ner_e5", "format": "onnx-ner", "inputs": encode.inputs, "tags": encode.tags, "max_chars": MAX_CHARS,
             "trained": datetime.date.today().isoformat(), "params": params,
             "data": {"train": {"CLUENER train and corpus sentences": len(data.train)},
                      "validation": {"sentences held out of CLUENER train": len(data.validation)}}}
     if model.crf is not None:
         meta["crf"] = model.crf.exported()
     artefacts.record(Path(out), "model.onnx", meta)
-    meta = prune(Path(out), single_character_pieces(encode.vocabulary))
+    if encode.inputs == "pieces":  # general Chinese's pieces, as the classifier keeps
+        meta = prune_vocabulary(Path(out), datasets)
+    else:
+        meta = prune(Path(out), single_character_pieces(encode.vocabulary))
     tagger, _ = artefacts.load(Path(out))
     metrics["CLUENER dev"] = span_scores([s.spans for s in data.dev], tagger.entities([s.text for s in data.dev]))
     meta["metrics"] = metrics
@@ -218,12 +274,15 @@ def ship(model, encode: CharTensors, out: Path, base: Path, data: NerData, param
 
 def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths.DATASETS, epochs: int = 24,
           learning_rate: float = 2e-4, head_factor: float = 10.0, batch_size: int = 64, train_layers: int = 12,
-          crf: bool = True, validation: int = 1000, limit: int | None = None, seed: int = 13, log=print) -> dict:
+          crf: bool = True, inputs: str = "characters", validation: int = 1000, limit: int | None = None,
+          seed: int = 13, log=print) -> dict:
     data = load_data(datasets, validation, limit, seed)
     params = {"epochs": epochs, "learning_rate": learning_rate, "head_factor": head_factor, "batch_size": batch_size,
-              "train_layers": train_layers, "crf": crf, "validation": validation, "seed": seed, "limit": limit}
-    model, encode = fit_tagger(base, data, epochs, learning_rate, head_factor, batch_size, train_layers, crf, seed, log)
-    return ship(model, encode, out, base, data, params)
+              "train_layers": train_layers, "crf": crf, "inputs": inputs, "validation": validation, "seed": seed,
+              "limit": limit}
+    model, encode = fit_tagger(base, data, epochs, learning_rate, head_factor, batch_size, train_layers, crf, seed,
+                               inputs, log)
+    return ship(model, encode, out, base, data, params, datasets)
 
 
 def write_card(out: Path, meta: dict) -> None:
