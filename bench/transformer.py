@@ -11,9 +11,9 @@ model directory written by ``nlp-pipeline train transformer``). The engines take
 ``--rounds`` rounds and each one's best round is reported, so that a busy moment on a shared
 machine does not decide the ratio.
 
-The character NER (``--ner``, default models/ner_e5) is raced the same way on rows of 126
-characters: torch fp32 (the base encoder with a tag head of the same size) 32 rows per call, its
-fastest, against the shipped ONNX int8 model one row per call, as the officials stage runs it (the
+The NER (``--ner``, default models/ner_e5) is raced the same way on rows of 126 characters: torch
+fp32 (the same architecture on the base encoder, reading the same kind of input) 32 rows per call,
+its fastest, against the shipped ONNX int8 model one row per call, as the officials stage runs it (the
 int8 activation scales are per call, so rows batched together would change each other's tags), and
 32 rows per call.
 """
@@ -73,7 +73,7 @@ def main() -> None:
 
     runs = {"baseline: torch fp32": torch_run, **{f"onnxruntime int8 {name}": onnx_run(*model) for name, model in models.items()}}
     report(race(runs, len(texts), args.rounds), "docs/s")
-    ner_race(args.ner, encoder, args.rounds)
+    ner_race(args.ner, args.rounds)
 
 
 def race(runs: dict, items: int, rounds: int) -> dict[str, float]:
@@ -96,39 +96,37 @@ def report(best: dict[str, float], unit: str) -> None:
         print(f"{name:<36} {value:8.2f} {unit}   ({value / baseline:.2f}x)")
 
 
-def ner_race(model_dir: Path, encoder, rounds: int, rows: int = 32, width: int = 126, calls: int = 8) -> None:
+def ner_race(model_dir: Path, rounds: int, rows: int = 32, width: int = 126, calls: int = 8) -> None:
     import torch
     from tokenizers import Tokenizer
 
-    from nlp_pipeline.transformer.char_ner import char_ids
+    from nlp_pipeline.transformer.char_ner import Sentence
+    from nlp_pipeline.transformer.train_ner import CharTensors, PieceTensors, char_tagger
 
     ner, meta = artefacts.load(model_dir)
     text = "".join(e.text.replace("\n", "") for e in corpus.written())
-    pieces = [text[i:i + width] for i in range(0, rows * calls * width, width)]
-
-    def ids_for(vocabulary):
-        v = vocabulary
-        return np.array([[v["<s>"]] + char_ids(p, v, v["<unk>"]) + [v["</s>"]] for p in pieces], dtype=np.int64)
-
-    onnx_ids = ids_for(ner.vocabulary)
-    torch_ids = torch.from_numpy(ids_for(Tokenizer.from_file(str(BASE_DIR / "tokenizer.json")).get_vocab()))
-    mask = np.ones_like(onnx_ids)
-    head = torch.nn.Linear(encoder.config.hidden_size, len(meta["tags"]))
+    sentences = [Sentence(text[i:i + width], []) for i in range(0, rows * calls * width, width)]
+    tensors = PieceTensors if ner.inputs == "pieces" else CharTensors
+    model = char_tagger(BASE_DIR, meta["tags"], crf=False, inputs=ner.inputs).eval()
+    torch_feeds = tensors(Tokenizer.from_file(str(BASE_DIR / "tokenizer.json")), meta["tags"])
+    onnx_feeds = tensors(ner.tokenizer, meta["tags"])
+    batches = [slice(i * rows, (i + 1) * rows) for i in range(calls)]
+    torch_inputs = [torch_feeds(sentences[part])[0] for part in batches]
+    onnx_inputs = [{k: v.numpy() for k, v in onnx_feeds(sentences[part])[0].items()} for part in batches]
+    alone = [[ner.inputs_for(s.text)[0] for s in sentences[part]] for part in batches]
 
     def torch_run(i):
         with torch.inference_mode():
-            part = slice(i * rows, (i + 1) * rows)
-            head(encoder(input_ids=torch_ids[part], attention_mask=torch.from_numpy(mask[part])).last_hidden_state)
+            model(**torch_inputs[i])
 
     def onnx_batched(i):
-        part = slice(i * rows, (i + 1) * rows)
-        ner.session.run(["logits"], {"input_ids": onnx_ids[part], "attention_mask": mask[part]})
+        ner.session.run(["logits"], onnx_inputs[i])
 
     def onnx_alone(i):
-        for r in range(i * rows, (i + 1) * rows):
-            ner.session.run(["logits"], {"input_ids": onnx_ids[r:r + 1], "attention_mask": mask[r:r + 1]})
+        for feeds in alone[i]:
+            ner.session.run(["logits"], feeds)
 
-    print(f"character NER: {calls} x {rows} rows of {width} characters")
+    print(f"NER reading {ner.inputs}: {calls} x {rows} rows of {width} characters")
     best = race({"baseline: torch fp32": torch_run, "onnxruntime int8, 1 row/call": onnx_alone,
                  f"onnxruntime int8, {rows} rows/call": onnx_batched}, calls, rounds)
     report({name: value * rows for name, value in best.items()}, "rows/s")

@@ -54,12 +54,12 @@ class OnnxCharNer:
         same entities, and no padding is computed."""
         out = []
         for i, s, e in pieces:
-            feeds, first = self._feeds(texts[i][s:e])
+            feeds, first = self.inputs_for(texts[i][s:e])
             logits = self.session.run(["logits"], feeds)[0]
             out.append(logits[0, first:first + e - s])
         return out
 
-    def _feeds(self, text: str) -> tuple[dict[str, np.ndarray], int]:
+    def inputs_for(self, text: str) -> tuple[dict[str, np.ndarray], int]:
         """The model's inputs for one chunk, and where its first character's scores are."""
         if self.inputs == "pieces":
             return piece_rows(self.tokenizer, [text]), 0
