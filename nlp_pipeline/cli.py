@@ -414,19 +414,16 @@ def prune_vocab(
     datasets: DatasetsOption = paths.DATASETS,
 ) -> None:
     """Cut an e5 model's embedding table to the rows it reads: single characters for the NER that
-    reads characters (same outputs); for the classifier and the NER that reads pieces also the pieces of its training text and general Chinese, then
-    re-score it on the held-out sets and rewrite its card."""
-    from tokenizers import Tokenizer
-
+    reads characters (same outputs); for the classifier, and the NER that reads pieces, also the
+    pieces of the classifier's training text and general Chinese (the classifier is then re-scored
+    on the held-out sets and its card rewritten)."""
     from .transformer.train_classifier import evaluate_and_describe, prune_vocabulary
-    from .transformer.vocabulary import prune, single_character_pieces
+    from .transformer.train_ner import prune_ner_vocabulary
 
     meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
     before = (model / meta["file"]).stat().st_size
-    if meta.get("format") == "onnx-ner" and meta.get("inputs", "characters") == "characters":
-        meta = prune(model, single_character_pieces(Tokenizer.from_file(str(model / "tokenizer.json")).get_vocab()))
-    elif meta.get("format") == "onnx-ner":  # it reads whole pieces: it keeps what the classifier keeps
-        meta = prune_vocabulary(model, datasets)
+    if meta.get("format") == "onnx-ner":
+        meta = prune_ner_vocabulary(model, datasets)
     elif meta.get("format") == "onnx":
         prune_vocabulary(model, datasets)
         meta = evaluate_and_describe(model, datasets)

@@ -2,6 +2,7 @@
 and exports it to ONNX int8. Evaluated on CLUENER dev per type, exact span match."""
 
 import datetime
+import json
 import random
 import re
 import shutil
@@ -255,16 +256,23 @@ def ship(model, encode, out: Path, base: Path, data: NerData, params: dict, data
     if model.crf is not None:
         meta["crf"] = model.crf.exported()
     artefacts.record(Path(out), "model.onnx", meta)
-    if encode.inputs == "pieces":  # general Chinese's pieces, as the classifier keeps
-        meta = prune_vocabulary(Path(out), datasets)
-    else:
-        meta = prune(Path(out), single_character_pieces(encode.vocabulary))
+    meta = prune_ner_vocabulary(Path(out), datasets)
     tagger, _ = artefacts.load(Path(out))
     metrics["CLUENER dev"] = span_scores([s.spans for s in data.dev], tagger.entities([s.text for s in data.dev]))
     meta["metrics"] = metrics
     meta = artefacts.record(Path(out), "model.onnx", {k: v for k, v in meta.items() if k not in ("file", "sha256", "bytes")})
     write_card(Path(out), meta)
     return meta
+
+
+def prune_ner_vocabulary(out: Path, datasets: Path = paths.DATASETS) -> dict:
+    """Cut the NER in ``out`` to the vocabulary rows it reads: the single characters when it reads
+    characters (same outputs), else also the pieces the classifier keeps."""
+    from tokenizers import Tokenizer
+
+    if json.loads((out / artefacts.META_FILE).read_text(encoding="utf-8")).get("inputs", "characters") == "pieces":
+        return prune_vocabulary(out, datasets)
+    return prune(out, single_character_pieces(Tokenizer.from_file(str(out / "tokenizer.json")).get_vocab()))
 
 
 def train(out: Path = DEFAULT_DIR, base: Path = BASE_DIR, datasets: Path = paths.DATASETS, epochs: int = 5,
