@@ -178,7 +178,7 @@ class PieceTensors:
     inputs, first = "pieces", 0
 
     def __init__(self, tokenizer, tags: list[str]):
-        self.tokenizer, self.vocabulary, self.tags = tokenizer, tokenizer.get_vocab(), tags
+        self.tokenizer, self.tags = tokenizer, tags
 
     def __call__(self, sentences: list[Sentence]):
         import torch
