@@ -47,6 +47,17 @@ def test_a_warning_meeting_recounting_a_case_is_not_flagged(pipeline):
     assert lesson.meeting_flags == []
 
 
+def test_each_sentence_reads_the_previous_sentences_words_as_context():
+    from nlp_pipeline.learn.flag_classifier import CONTEXT, in_context
+
+    sentences = [("有人提出程序不对。", ["有人", "提出", "程序", "不对", "。"]), ("就这样定了。", ["就", "这样", "定", "了", "。"])]
+    first, second = in_context(sentences)
+    assert first == sentences[0]  # the opening sentence has no context
+    assert second[0] == "就这样定了。"  # the text the n-grams and embeddings read is the sentence's own
+    assert second[1][:5] == sentences[1][1]
+    assert second[1][5:] == [CONTEXT + w for w in sentences[0][1]]
+
+
 def test_sentence_embeddings_are_memoised_and_normalised(monkeypatch):
     import numpy as np
 

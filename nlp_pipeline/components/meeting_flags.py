@@ -1,12 +1,12 @@
 """Meeting-procedure flags with their evidence sentence, offsets and score.
 
 Each sentence is scored for the seven flag types by the shipped sentence classifier
-(``nlp_pipeline.learn.train_flags``); a sentence at or above a type's threshold is that flag's
-evidence. A sentence that only records proper procedure (纪检组长列席, 末位表态: extract/procedure.py)
-is not scored. Per the labelling conventions, ``collective_decision`` is a label exactly when the
-document shows a flag, so this stage, which runs after issue_types, sets it from the flags. A study
-or warning-education meeting that recounts others' cases (configs/meeting_flags.yaml
-``lesson_opening``) shows no flag.
+(``nlp_pipeline.learn.train_flags``), which also reads the previous sentence's words; a sentence at
+or above a type's threshold is that flag's evidence. A sentence that only records proper procedure
+(纪检组长列席, 末位表态: extract/procedure.py) is not scored. Per the labelling conventions,
+``collective_decision`` is a label exactly when the document shows a flag, so this stage, which runs
+after issue_types, sets it from the flags. A study or warning-education meeting that recounts
+others' cases (configs/meeting_flags.yaml ``lesson_opening``) shows no flag.
 """
 
 from pathlib import Path
@@ -18,6 +18,7 @@ from .. import artefacts
 from ..extract.lesson import LessonOpening
 from ..extract.procedure import ProperProcedure
 from ..labels import names
+from ..learn.flag_classifier import in_context
 
 COLLECTIVE = "collective_decision"
 
@@ -36,12 +37,12 @@ class MeetingFlags:
         self.thresholds = meta["thresholds"]
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = [] if self.lesson(doc.text) else [s for s in doc.sents
-                                                      if s.text.strip() and not self.proper_procedure(s.text)]
+        sentences = [] if self.lesson(doc.text) else [s for s in doc.sents if s.text.strip()]
+        read = in_context([(s.text.strip(), [t.text for t in s if not t.is_space]) for s in sentences])
+        kept = [(s, x) for s, x in zip(sentences, read) if not self.proper_procedure(s.text)]
         flags = []
-        if sentences:
-            scored = self.model.scores([(s.text.strip(), [t.text for t in s if not t.is_space]) for s in sentences])
-            for sentence, scores in zip(sentences, scored):
+        if kept:
+            for (sentence, _), scores in zip(kept, self.model.scores([x for _, x in kept])):
                 evidence = sentence.text.strip()
                 start = sentence.start_char + sentence.text.index(evidence)
                 for flag_type, score in scores.items():

