@@ -1,5 +1,6 @@
 """The ONNX export that ships every fine-tuned model: fused attention, int8 weights, the same logits
-as torch, and an embedding lookup that vocabulary pruning can still find.
+as torch, and an embedding lookup that vocabulary pruning can still find; and the classifier's
+training path, which runs only the layers that learn.
 
 A tiny randomly initialised XLM-R encoder stands in for e5 so that the test runs in seconds."""
 
@@ -13,16 +14,20 @@ transformers = pytest.importorskip("transformers")
 onnx = pytest.importorskip("onnx")
 
 
+def tiny_encoder(path, layers: int = 2):
+    torch.manual_seed(0)
+    config = transformers.XLMRobertaConfig(vocab_size=400, hidden_size=64, num_hidden_layers=layers, num_attention_heads=4,
+                                           intermediate_size=128, max_position_embeddings=80, pad_token_id=1)
+    transformers.XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(path)
+
+
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     from nlp_pipeline.transformer.finetune import export_int8
     from nlp_pipeline.transformer.train_classifier import _encoder_classifier
 
     base = tmp_path_factory.mktemp("tiny")
-    torch.manual_seed(0)
-    config = transformers.XLMRobertaConfig(vocab_size=400, hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
-                                           intermediate_size=128, max_position_embeddings=80, pad_token_id=1)
-    transformers.XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(base)
+    tiny_encoder(base)
     model = _encoder_classifier(base, labels=3, train_layers=2).eval()
     sample = {"input_ids": torch.randint(5, 400, (2, 16)), "attention_mask": torch.ones(2, 16, dtype=torch.int64)}
     out = tmp_path_factory.mktemp("exported")
@@ -64,10 +69,7 @@ def test_the_piece_reading_tagger_exports_with_its_per_character_inputs(tmp_path
     from nlp_pipeline.transformer.finetune import export_int8
     from nlp_pipeline.transformer.train_ner import char_tagger
 
-    torch.manual_seed(0)
-    config = transformers.XLMRobertaConfig(vocab_size=400, hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
-                                           intermediate_size=128, max_position_embeddings=80, pad_token_id=1)
-    transformers.XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(tmp_path / "tiny")
+    tiny_encoder(tmp_path / "tiny")
     model = char_tagger(tmp_path / "tiny", bio_tags(), crf=True, inputs="pieces").eval()
 
     def feeds(rows, tokens, chars):
@@ -84,3 +86,23 @@ def test_the_piece_reading_tagger_exports_with_its_per_character_inputs(tmp_path
     # int8 noise on a random encoder is a few percent of the spread on average (the unquantised
     # export matches torch to 1e-6); a character reading the wrong piece is off by the whole spread.
     assert np.abs(got - expected).mean() < 0.1 * float(expected.std())
+
+
+def test_training_from_the_frozen_layers_output_gives_the_models_own_logits(tmp_path):
+    from nlp_pipeline.transformer.train_classifier import _encoder_classifier, lower_states, top_logits
+    from nlp_pipeline.transformer.windows import batch
+
+    tiny_encoder(tmp_path, layers=3)
+    model = _encoder_classifier(tmp_path, labels=3, train_layers=1).eval()
+    model.encoder.set_attn_implementation("eager")
+    windows = batch([list(range(5, 30)), list(range(40, 47)), list(range(100, 160))], bos=0, eos=2, pad=1,
+                    length=40, stride=30)
+    states = lower_states(model, windows, cut=2, device=torch.device("cpu"))
+    assert [len(s) for s in states] == windows.attention_mask.sum(1).tolist()  # each window unpadded
+    with torch.inference_mode():
+        trained_path = top_logits(model, states, cut=2, device=torch.device("cpu"))  # padded together
+        alone = torch.cat([model(torch.from_numpy(ids[None, :int(m.sum())]), torch.from_numpy(m[None, :int(m.sum())]))
+                           for ids, m in zip(windows.input_ids, windows.attention_mask)])
+    # fp16 states: equal to about 1e-3 of the logits; a padding token read, or a layer run twice or
+    # skipped, is off by a large part of their spread.
+    assert torch.allclose(trained_path, alone, atol=2e-3 * float(alone.std()) + 1e-4)
