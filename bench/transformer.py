@@ -106,7 +106,7 @@ def classifier_engine(name: str, args):
         from tokenizers import Tokenizer
         from transformers import AutoModel
 
-        _, meta = artefacts.load(args.models[0])
+        meta = json.loads((args.models[0] / "meta.json").read_text(encoding="utf-8"))  # no session in torch's process
         input_ids = torch.from_numpy(full_windows(Tokenizer.from_file(str(BASE_DIR / "tokenizer.json")), texts))
         mask = torch.ones_like(input_ids)
         encoder = AutoModel.from_pretrained(BASE_DIR, add_pooling_layer=False).eval()
@@ -129,16 +129,17 @@ def ner_engine(name: str, args):
     from nlp_pipeline.transformer.char_ner import Sentence
     from nlp_pipeline.transformer.train_ner import CharTensors, PieceTensors, char_tagger
 
-    ner, meta = artefacts.load(args.ner)
+    meta = json.loads((args.ner / "meta.json").read_text(encoding="utf-8"))
+    inputs = meta.get("inputs", "characters")
     text = "".join(e.text.replace("\n", "") for e in corpus.written())
     sentences = [Sentence(text[i:i + NER_WIDTH], []) for i in range(0, NER_ROWS * NER_CALLS * NER_WIDTH, NER_WIDTH)]
-    tensors = PieceTensors if ner.inputs == "pieces" else CharTensors
+    tensors = PieceTensors if inputs == "pieces" else CharTensors
     batches = [sentences[i * NER_ROWS:(i + 1) * NER_ROWS] for i in range(NER_CALLS)]
     if name == BASELINE:
         import torch
         from tokenizers import Tokenizer
 
-        model = char_tagger(BASE_DIR, meta["tags"], crf=False, inputs=ner.inputs).eval()
+        model = char_tagger(BASE_DIR, meta["tags"], crf=False, inputs=inputs).eval()
         feeds = tensors(Tokenizer.from_file(str(BASE_DIR / "tokenizer.json")), meta["tags"])
         torch_inputs = [feeds(part)[0] for part in batches]
 
@@ -146,6 +147,7 @@ def ner_engine(name: str, args):
             with torch.inference_mode():
                 model(**torch_inputs[i])
         return torch_run, NER_CALLS
+    ner, _ = artefacts.load(args.ner)
     if name.endswith("1 row/call"):
         alone = [[ner.inputs_for(s.text)[0] for s in part] for part in batches]
         return lambda i: [ner.session.run(["logits"], feeds) for feeds in alone[i]], NER_CALLS
