@@ -23,6 +23,7 @@ is reported, so that a busy moment on a shared machine does not decide the ratio
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -52,8 +53,8 @@ def main() -> None:
 
     print(f"{args.docs} documents x 512 tokens, {args.threads} threads, each engine in its own process")
     report(race([BASELINE] + [f"onnxruntime int8 {m}" for m in args.models], args), "docs/s")
-    ner, _ = artefacts.load(args.ner)
-    print(f"NER reading {ner.inputs}: {NER_CALLS} x {NER_ROWS} rows of {NER_WIDTH} characters")
+    ner_inputs = json.loads((args.ner / "meta.json").read_text(encoding="utf-8")).get("inputs", "characters")
+    print(f"NER reading {ner_inputs}: {NER_CALLS} x {NER_ROWS} rows of {NER_WIDTH} characters")
     rows = {name: value * NER_ROWS for name, value in race(
         ["ner " + BASELINE, "ner onnxruntime int8, 1 row/call", f"ner onnxruntime int8, {NER_ROWS} rows/call"],
         args).items()}
@@ -74,11 +75,6 @@ def race(engines: list[str], args) -> dict[str, float]:
 
 def time_engine(args) -> float:
     """One engine's calls per second over its items, after a first call (set-up is not throughput)."""
-    import os
-
-    import torch
-
-    torch.set_num_threads(args.threads)
     os.environ["NLP_PIPELINE_THREADS"] = str(args.threads)  # the threads of every session artefacts.load opens
     if args.engine.startswith("ner "):
         run, items = ner_engine(args.engine.removeprefix("ner "), args)
@@ -106,6 +102,7 @@ def classifier_engine(name: str, args):
         from tokenizers import Tokenizer
         from transformers import AutoModel
 
+        torch.set_num_threads(args.threads)
         meta = json.loads((args.models[0] / "meta.json").read_text(encoding="utf-8"))  # no session in torch's process
         input_ids = torch.from_numpy(full_windows(Tokenizer.from_file(str(BASE_DIR / "tokenizer.json")), texts))
         mask = torch.ones_like(input_ids)
@@ -139,6 +136,7 @@ def ner_engine(name: str, args):
         import torch
         from tokenizers import Tokenizer
 
+        torch.set_num_threads(args.threads)
         model = char_tagger(BASE_DIR, meta["tags"], crf=False, inputs=inputs).eval()
         feeds = tensors(Tokenizer.from_file(str(BASE_DIR / "tokenizer.json")), meta["tags"])
         torch_inputs = [feeds(part)[0] for part in batches]
