@@ -88,3 +88,19 @@ def test_real_published_reports(datasets, pipeline):
     assert "leader_sets_tone" in {flag.type for flag in tone.meeting_flags}
     assert "collective_decision" in {label.code for label in tone.labels}
     assert all(analyses[i].meeting_flags == [] for i in (6, 7, 8, 9, 10))
+
+
+def test_a_sentences_weaker_types_below_the_ratio_of_its_best_are_zeroed():
+    import numpy as np
+
+    from nlp_pipeline.learn.flag_classifier import BlendedFlagClassifier
+
+    class FixedScores:
+        def predict_proba(self, X):
+            return np.array([[0.8, 0.5, 0.1], [0.3, 0.25, 0.0]])
+
+    model = BlendedFlagClassifier(labels=["a", "b", "c"], cues={}, embedding_weight=0.0, type_ratio=0.7)
+    model.ngrams_ = FixedScores()
+    np.testing.assert_allclose(model.predict_proba([("x", []), ("y", [])]), [[0.8, 0.0, 0.0], [0.3, 0.25, 0.0]])
+    model.type_ratio = 0.0  # the ratio off: every score as the halves give it
+    np.testing.assert_allclose(model.predict_proba([("x", []), ("y", [])]), [[0.8, 0.5, 0.1], [0.3, 0.25, 0.0]])

@@ -11,6 +11,10 @@ changes no document's flags while embedding about one sentence in ten.
 
 A sentence's words are followed by its previous sentence's, marked as context (``in_context``): a
 bare "就这样定了，散会。" reads differently after a dissent than after a vote.
+
+A sentence rarely shows two types (44 of the 662 flagged gold sentences of train and dev), while its
+neighbouring types often score close to the true one (one_voice, forced_through, leader_sets_tone),
+so a type scoring under ``type_ratio`` of the sentence's best is set to zero.
 """
 
 from collections.abc import Sequence
@@ -38,7 +42,8 @@ def in_context(sentences: Sequence[Segmented]) -> list[Segmented]:
 
 class BlendedFlagClassifier(ThresholdedScores, BaseEstimator):
     def __init__(self, labels: Sequence[str], cues: dict[str, list[str]], cue_weight: float = 0.5, C: float = 1.0,
-                 embedding_C: float = 0.3, embedding_weight: float = 0.3, embedding_gate: float = 0.02):
+                 embedding_C: float = 0.3, embedding_weight: float = 0.3, embedding_gate: float = 0.02,
+                 type_ratio: float = 0.6):
         self.labels = labels
         self.cues = cues
         self.cue_weight = cue_weight
@@ -46,6 +51,7 @@ class BlendedFlagClassifier(ThresholdedScores, BaseEstimator):
         self.embedding_C = embedding_C
         self.embedding_weight = embedding_weight
         self.embedding_gate = embedding_gate
+        self.type_ratio = type_ratio
 
     def fit(self, X: Sequence[Segmented], y: Sequence[Sequence[str]]) -> "BlendedFlagClassifier":
         self.ngrams_ = TfidfIssueClassifier(labels=self.labels, cues=self.cues, cue_weight=self.cue_weight,
@@ -65,4 +71,4 @@ class BlendedFlagClassifier(ThresholdedScores, BaseEstimator):
         if len(suspicious):
             vectors = self.embeddings_.transform([X[i] for i in suspicious])
             blended[suspicious] += w * np.column_stack([head.predict_proba(vectors)[:, 1] for head in self.heads_])
-        return blended
+        return np.where(blended >= self.type_ratio * blended.max(axis=1, keepdims=True), blended, 0.0)
