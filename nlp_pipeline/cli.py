@@ -389,6 +389,7 @@ def corpus_stats(datasets: DatasetsOption = paths.DATASETS) -> None:
         "written": corpus.stats(corpus.written()),
         "real messages": corpus.stats(corpus.taidi_messages(datasets)),
         "CCDI cases": corpus.stats(corpus.ccdi_cases(datasets)),
+        "CCDI article paragraphs": corpus.stats(corpus.ccdi_article_paragraphs(datasets)),
     }, ensure_ascii=False, indent=1))
 
 

@@ -18,6 +18,8 @@ SPLITS = ("train", "dev", "test")
 TAIDI = Path("taidi2020c-zhihui-zhengwu") / "jsonl"
 CCDI_CASES = Path("ccdi-reports") / "derived" / "cases_from_public_reports.jsonl"
 CCDI_HEADLINES = Path("ccdi-headlines") / "headlines.jsonl"
+CCDI_ARTICLES = Path("ccdi-reports") / "derived" / "articles_text.jsonl"
+SOURCES = {"taidi:": "real messages", "ccdi-article:": "CCDI article paragraphs"}
 
 
 @dataclass
@@ -90,6 +92,42 @@ def ccdi_cases(datasets: Path = paths.DATASETS, corpora: Path = CORPORA) -> list
         if case_id in gold:
             examples.append(Example(id=case_id, text=record["text"], labels=gold[case_id], kind="other", split="test"))
     return examples
+
+
+def ccdi_article_paragraphs(datasets: Path = paths.DATASETS, corpora: Path = CORPORA) -> list[Example]:
+    """Case paragraphs of the CCDI feature articles and 通报 that are not among the 57 test cases'
+    reports, labelled by this project (id ``file#line``): real training text in the register of
+    the CCDI cases, split 75/25 between train and dev. None retells a test case (no test official's
+    name, at most 30 % shared 5-character shingles with any case)."""
+    source = datasets / CCDI_ARTICLES
+    labels_path = corpora / "real" / "ccdi_article_labels.jsonl"
+    if not source.exists() or not labels_path.exists():
+        return []
+    lines = {(record["file"], index): line for record in read_jsonl(source)
+             for index, line in enumerate(record["text"].split("\n"))}
+    examples = []
+    for record in read_jsonl(labels_path):
+        file, index = record["id"].rsplit("#", 1)
+        doc_id = f"ccdi-article:{record['id']}"
+        examples.append(Example(id=doc_id, text=lines[(file, int(index))], labels=record["labels"], kind="other",
+                                split=split_of(doc_id, train=75, dev=25)))
+    return examples
+
+
+def issue_type_documents(datasets: Path = paths.DATASETS) -> list[Example]:
+    """Every document the issue-type classifiers learn from (train split) or tune on (dev split):
+    the written corpus, the real citizen messages and the CCDI article paragraphs."""
+    return written() + taidi_messages(datasets) + ccdi_article_paragraphs(datasets)
+
+
+def source_of(example: Example) -> str:
+    return next((name for prefix, name in SOURCES.items() if example.id.startswith(prefix)), "written corpus")
+
+
+def counts_by_source(examples: list[Example]) -> dict[str, int]:
+    from collections import Counter
+
+    return dict(Counter(source_of(e) for e in examples))
 
 
 def stats(examples: list[Example]) -> dict:

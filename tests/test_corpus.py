@@ -92,3 +92,29 @@ def test_real_sets_join_their_text(datasets):
     cases = corpus.ccdi_cases(datasets)
     assert len(messages) >= 600 and len(cases) == 57
     assert all(e.text for e in messages + cases)
+
+
+def test_ccdi_article_paragraphs_never_retell_a_test_case(datasets):
+    """The article paragraphs train the classifiers; the 57 CCDI cases test them, so no paragraph
+    may come from a test case's report, name a test case's official, name the unit of a case that
+    names no official, or share a test case's wording."""
+    import re
+
+    paragraphs, cases = corpus.ccdi_article_paragraphs(datasets), corpus.ccdi_cases(datasets)
+    assert len(paragraphs) >= 40 and {e.split for e in paragraphs} == {"train", "dev"}
+    officials = {e.id: e.officials for e in corpus.ccdi_officials(datasets)}
+    keys = set()
+    for case in cases:
+        names = {o["name"] for o in officials.get(case.id, [])}
+        keys |= names or {re.sub(r"^[^省]{2,3}省", "", case.text)[:5]}  # 吉林省白城市政府办公室 -> 白城市政府
+
+    def shingles(text):
+        return {text[i:i + 5] for i in range(len(text) - 4)}
+
+    case_shingles = [shingles(case.text) for case in cases]
+    test_reports = {case.id.split("#")[0] for case in cases}
+    for paragraph in paragraphs:
+        assert paragraph.id.removeprefix("ccdi-article:").split("#")[0] not in test_reports
+        assert not [key for key in keys if key in paragraph.text], paragraph.id
+        own = shingles(paragraph.text)
+        assert max(len(own & other) / min(len(own), len(other)) for other in case_shingles) <= 0.3, paragraph.id

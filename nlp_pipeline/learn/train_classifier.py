@@ -1,7 +1,7 @@
 """Trains, tunes, evaluates and saves the scikit-learn issue-type classifier.
 
-Training data: the written corpus's train split plus the train part of the annotated real
-citizen messages; thresholds on the dev parts; scores on every held-out set, each reported
+Training data: the written corpus's train split plus the train parts of the annotated real
+citizen messages and CCDI article paragraphs; thresholds on the dev parts; scores on every held-out set, each reported
 on its own. The CCDI cases are never trained or tuned on.
 """
 
@@ -52,10 +52,9 @@ def evaluate(model, tokenizer, sets: dict[str, list[Example]]) -> dict[str, dict
 
 
 def train(tokenizer, out: Path = DEFAULT_DIR, datasets: Path = paths.DATASETS, **params) -> dict:
-    written = corpus.written()
-    taidi = corpus.taidi_messages(datasets)
-    train_set = [e for e in written + taidi if e.split == "train"]
-    dev_set = [e for e in written + taidi if e.split == "dev"]
+    documents = corpus.issue_type_documents(datasets)
+    train_set = [e for e in documents if e.split == "train"]
+    dev_set = [e for e in documents if e.split == "dev"]
     params = {"cues": yaml.safe_load(CUES.read_text(encoding="utf-8")), **params}
     model = TfidfIssueClassifier(labels=codes(), **params)
     model.fit(segment(train_set, tokenizer), [e.labels for e in train_set])
@@ -67,7 +66,7 @@ def train(tokenizer, out: Path = DEFAULT_DIR, datasets: Path = paths.DATASETS, *
         "params": {k: v for k, v in model.get_params().items() if k not in ("labels", "cues")},
         "labels": list(model.labels),
         "thresholds": dict(zip(model.labels, map(float, model.thresholds_))),
-        "data": {"train": _counts(train_set), "dev": _counts(dev_set)},
+        "data": {"train": corpus.counts_by_source(train_set), "dev": corpus.counts_by_source(dev_set)},
         "metrics": metrics,
     }
     meta = artefacts.save(out, model, meta)
@@ -76,7 +75,3 @@ def train(tokenizer, out: Path = DEFAULT_DIR, datasets: Path = paths.DATASETS, *
                          [thresholds, ""] + reports_markdown(meta["metrics"]))
     return meta
 
-
-def _counts(examples: list[Example]) -> dict[str, int]:
-    return {"written corpus": sum(1 for e in examples if not e.id.startswith("taidi:")),
-            "real messages": sum(1 for e in examples if e.id.startswith("taidi:"))}

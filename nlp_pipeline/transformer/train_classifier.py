@@ -1,7 +1,7 @@
 """Fine-tunes the rebuilt encoder as the issue-type classifier and exports it to ONNX.
 
-Same data and protocol as the scikit-learn baseline (corpus train + real-message train; dev
-thresholds; held-out sets scored separately), so the two compare on equal terms. Each
+Same data and protocol as the scikit-learn baseline (the train parts of the corpus, the real
+messages and the CCDI article paragraphs; dev thresholds; held-out sets scored separately), so the two compare on equal terms. Each
 document is cut into windows; its logits are the maximum over them, in training as at prediction.
 The embeddings stay frozen and ``train_layers`` sets how many top encoder layers learn; the output
 of the frozen ones is computed once, so the shipped recipe (the top two) trains on two CPU cores in
@@ -55,8 +55,7 @@ which ~20 MB are the twelve encoder layers. The held-out results below are the p
 def reference_texts(datasets: Path = paths.DATASETS) -> list[str]:
     """Text whose pieces the classifier keeps: its training and dev documents and general Chinese
     (CLUENER train and dev, the SIGHAN 2005 training word lists) where present; no held-out set."""
-    texts = [normalize(e.text).text for e in corpus.written() + corpus.taidi_messages(datasets)
-             if e.split in ("train", "dev")]
+    texts = [normalize(e.text).text for e in corpus.issue_type_documents(datasets) if e.split in ("train", "dev")]
     for name in ("train.json", "dev.json"):
         path = datasets / "cluener2020" / name
         if path.exists():
@@ -107,16 +106,15 @@ def load_data(base: Path, datasets: Path, length: int, stride: int) -> WindowedD
 
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     labels = codes()
-    written, messages = corpus.written(), corpus.taidi_messages(datasets)
-    train_set = [e for e in written + messages if e.split == "train"]
+    documents = corpus.issue_type_documents(datasets)
+    train_set = [e for e in documents if e.split == "train"]
     texts = [normalize(e.text).text for e in train_set]
     ids = [encoding.ids for encoding in tokenizer.encode_batch(texts, add_special_tokens=False)]
     special = {n: tokenizer.token_to_id(t) for n, t in (("bos", "<s>"), ("eos", "</s>"), ("pad", "<pad>"))}
     train_batch = batch(ids, length=length, stride=stride, **special)
     targets = np.array([[c in train_set[o].labels for c in labels] for o in train_batch.owner], dtype=np.float32)
-    counts = {"written corpus": sum(1 for e in train_set if not e.id.startswith("taidi:")),
-              "real messages": sum(1 for e in train_set if e.id.startswith("taidi:"))}
-    return WindowedData(train_batch, targets, [e for e in written + messages if e.split == "dev"], counts)
+    return WindowedData(train_batch, targets, [e for e in documents if e.split == "dev"],
+                        corpus.counts_by_source(train_set))
 
 
 def lower_states(model, windows: Batch, cut: int, device) -> list:
