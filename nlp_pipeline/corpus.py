@@ -96,8 +96,8 @@ def ccdi_cases(datasets: Path = paths.DATASETS, corpora: Path = CORPORA) -> list
 
 def ccdi_article_paragraphs(datasets: Path = paths.DATASETS, corpora: Path = CORPORA) -> list[Example]:
     """Case paragraphs of the CCDI feature articles and 通报 that are not among the 57 test cases'
-    reports, labelled by this project (id ``file#line``): real training text in the register of
-    the CCDI cases, split 75/25 between train and dev. None retells a test case (no test official's
+    reports, labelled by this project (id ``file#line``): a second real test set in the register
+    of the CCDI cases, never trained or tuned on. None retells a test case (no test official's
     name, at most 30 % shared 5-character shingles with any case)."""
     source = datasets / CCDI_ARTICLES
     labels_path = corpora / "real" / "ccdi_article_labels.jsonl"
@@ -108,16 +108,15 @@ def ccdi_article_paragraphs(datasets: Path = paths.DATASETS, corpora: Path = COR
     examples = []
     for record in read_jsonl(labels_path):
         file, index = record["id"].rsplit("#", 1)
-        doc_id = f"ccdi-article:{record['id']}"
-        examples.append(Example(id=doc_id, text=lines[(file, int(index))], labels=record["labels"], kind="other",
-                                split=split_of(doc_id, train=75, dev=25)))
+        examples.append(Example(id=f"ccdi-article:{record['id']}", text=lines[(file, int(index))],
+                                labels=record["labels"], kind="other", split="test"))
     return examples
 
 
 def issue_type_documents(datasets: Path = paths.DATASETS) -> list[Example]:
     """Every document the issue-type classifiers learn from (train split) or tune on (dev split):
-    the written corpus, the real citizen messages and the CCDI article paragraphs."""
-    return written() + taidi_messages(datasets) + ccdi_article_paragraphs(datasets)
+    the written corpus and the real citizen messages."""
+    return written() + taidi_messages(datasets)
 
 
 def source_of(example: Example) -> str:

@@ -1,8 +1,8 @@
 """Trains, tunes, evaluates and saves the scikit-learn issue-type classifier.
 
-Training data: the written corpus's train split plus the train parts of the annotated real
-citizen messages and CCDI article paragraphs; thresholds on the dev parts; scores on every held-out set, each reported
-on its own. The CCDI cases are never trained or tuned on.
+Training data: the written corpus's train split plus the train part of the annotated real
+citizen messages; thresholds on the dev parts; scores on every held-out set, each reported
+on its own. The CCDI cases and CCDI article paragraphs are never trained or tuned on.
 """
 
 import datetime
@@ -42,6 +42,7 @@ def held_out_sets(datasets: Path = paths.DATASETS) -> dict[str, list[Example]]:
         "corpus test": [e for e in written if e.split == "test"],
         "real messages test": [e for e in taidi if e.split == "test"],
         "CCDI cases": corpus.ccdi_cases(datasets),
+        "CCDI article paragraphs": corpus.ccdi_article_paragraphs(datasets),
     }
     return {name: examples for name, examples in sets.items() if examples}
 

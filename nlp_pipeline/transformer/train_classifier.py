@@ -1,7 +1,7 @@
 """Fine-tunes the rebuilt encoder as the issue-type classifier and exports it to ONNX.
 
-Same data and protocol as the scikit-learn baseline (the train parts of the corpus, the real
-messages and the CCDI article paragraphs; dev thresholds; held-out sets scored separately), so the two compare on equal terms. Each
+Same data and protocol as the scikit-learn baseline (corpus train + real-message train; dev
+thresholds; held-out sets scored separately), so the two compare on equal terms. Each
 document is cut into windows; its logits are the maximum over them, in training as at prediction.
 The embeddings stay frozen and ``train_layers`` sets how many top encoder layers learn; the output
 of the frozen ones is computed once, so the shipped recipe (the top two) trains on two CPU cores in
