@@ -36,6 +36,8 @@ def test_a_sentence_that_only_records_procedure_is_never_evidence(pipeline):
     assert procedure("我先不表态，请大家先讲。")  # the head holding back: its 不 is no contrast
     assert procedure("今天不设框框，大家敞开说。")
     assert not procedure("我先不表态，但这个人选就定了。")  # a contrast outside the held-back phrase
+    assert procedure("驻局纪检监察组组长马德胜只是列席，没有发言。")  # attending is the leader's role
+    assert not procedure("纪检组长列席，但议题没有提前告知纪检组。")  # kept out of the agenda: a breach
     assert pipeline.analyze_text("局党组会议纪要\n纪检组长列席会议。").meeting_flags == []
 
 
