@@ -35,6 +35,9 @@ STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给|将|请|�
 # 王建|说); not 安 or 利, which end given names as often as they open the next word (覃永利, 佟锡安:
 # 王建|利用 and 王建|安排 are cut by the word they open).
 NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作发介汇违收受涉严未不没曾还就先后及以分所多接私让当个们都又再来去到会称讲")
+# 和, 与, 及 join two people (王建和李明) unless the name ends there: followed by what follows a name
+# (孙玉和受到…, 谭季和，), they are its last character.
+CONJUNCTIONS = set("和与及")
 # A department written into a post right after its organisation (市纪委监委 + 派驻第六纪检监察组组长)
 # belongs to the unit. Without an organisation before it, the corpus keeps 驻局纪检监察组组长 or
 # 财务部经理 whole as the title (13 of 18 such dev mentions), and so does this.
@@ -127,7 +130,10 @@ class OfficialsExtractor:
         if name[k] in NOT_GIVEN_NAME_START:
             return None
         ahead = text[i + k + 1:i + k + 3]  # a word read from the given name's second character (王建|设局)
-        if len(name) == k + 2 and (name[-1] in NAME_TAIL_STOP or (len(ahead) == 2 and self.frequency.get(ahead, 0) >= WORD_AFTER_NAME)):
+        after = text[i + k + 2:i + k + 3]
+        ends_name = name[-1] in CONJUNCTIONS and (not re.match(f"[{HAN}]", after) or after in NAME_TAIL_STOP - CONJUNCTIONS)
+        if len(name) == k + 2 and not ends_name and (
+                name[-1] in NAME_TAIL_STOP or (len(ahead) == 2 and self.frequency.get(ahead, 0) >= WORD_AFTER_NAME)):
             name = name[:-1]
         if len(name) == 3 and (self.frequency.get(name[1:], 0) > COMMON_WORD or re.search(UNIT_SUFFIX + "$", name)):
             return None  # 长安银行, 长宁街道: a word or a place, not a name
