@@ -185,3 +185,10 @@ def test_real_ccdi_officials(datasets, pipeline):
     assert len(examples) == 100
     report = evaluate_pipeline(pipeline, {"ccdi": examples})["ccdi"]
     assert report["name"]["f1"] >= 0.9 and report["title"]["f1"] >= 0.85 and report["unit"]["f1"] >= 0.85
+
+
+def test_a_conjunction_ends_a_name_only_when_what_follows_reads_as_after_a_name(extractor):
+    text = "市财政局原副局长孙玉和受到党内警告处分。局长谭季和，副局长王建和李明都同意。"
+    assert extractor._name_at(text, text.index("孙玉和")) == "孙玉和"
+    assert extractor._name_at(text, text.index("谭季和")) == "谭季和"
+    assert extractor._name_at(text, text.index("王建和")) == "王建"
