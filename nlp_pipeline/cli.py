@@ -231,7 +231,7 @@ def train_classifier(
     cue_weight: Annotated[float, typer.Option(help="value of a matched cue feature (0: no cue features)")] = 0.3,
     config: ConfigOption = None,
 ) -> None:
-    """Train the scikit-learn issue-type classifier, tune thresholds on dev, write model + card."""
+    """Train the scikit-learn issue-type classifier on train+dev, thresholds out of fold, write model + card."""
     from .language import load_tokenizer
     from .learn.train_classifier import train
 

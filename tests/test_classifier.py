@@ -30,9 +30,8 @@ def make(n_per_template: int, offset: int = 0):
 
 def test_fit_tune_predict_on_separable_data():
     X, y = make(8)
-    model = TfidfIssueClassifier(labels=LABELS, min_df=1).fit(X, y)
-    X_dev, y_dev = make(3, offset=20)
-    model.tune_thresholds(X_dev, y_dev)
+    model = TfidfIssueClassifier(labels=LABELS, min_df=1).fit_out_of_fold(X, y, folds=3)
+    assert ((0.05 <= model.thresholds_) & (model.thresholds_ <= 0.95)).all()
     X_test, y_test = make(3, offset=40)
     probabilities = model.predict_proba(X_test)
     assert probabilities.shape == (len(X_test), 3) and ((0 <= probabilities) & (probabilities <= 1)).all()
@@ -77,3 +76,10 @@ def test_artefact_refuses_a_changed_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="train it"):
         artefacts.load(tmp_path / "missing")
     assert json.loads((tmp_path / "meta.json").read_text())["name"] == "t"
+
+
+def test_a_tolerance_widens_the_plateau_of_best_thresholds():
+    scores = np.array([0.2, 0.4, 0.5, 0.9])
+    truth = np.array([False, False, True, True])
+    assert best_threshold(scores, truth) == 0.475  # F1 1.0 from 0.425 to 0.5
+    assert best_threshold(scores, truth, tolerance=0.2) == 0.375  # F1 0.8 from 0.225 to 0.4 joins them
