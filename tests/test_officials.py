@@ -192,3 +192,8 @@ def test_a_conjunction_ends_a_name_only_when_what_follows_reads_as_after_a_name(
     assert extractor._name_at(text, text.index("孙玉和")) == "孙玉和"
     assert extractor._name_at(text, text.index("谭季和")) == "谭季和"
     assert extractor._name_at(text, text.index("王建和")) == "王建"
+
+
+def test_a_unit_starts_after_the_verb_or_link_word_before_it(extractor):
+    text = "市纪委监委近日通报沣源市水务投资公司原总经理盛某某违规收受礼金问题。其中包括某市司法局副局长邱某某。"
+    assert {(m.name, m.unit) for m in extractor.extract(text, [])} == {("盛某某", "沣源市水务投资公司"), ("邱某某", "某市司法局")}
