@@ -24,15 +24,15 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # Words that end the text before a unit: function words, references to the writer's own or the
 # named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长), list numbers
 # ((一)某市某局), and verbs of telling and going that no unit name in the corpus or the CCDI gold
-# contains (找了…股长, 去问…学校, 跟…队长, 由支行行长, 有分管副局长, 其中包括…, 为…, 区住建局下属…;
-# but 对外贸易处, 国有, 有限公司, 为民服务中心),
+# contains (找了…股长, 去问…学校, 跟…队长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
+# 国有, 有限公司, 为民服务中心),
 # nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
                               r"|[那这][天次时]"
                               r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
-                              r"|为(?!民)|过|包括|通报|[所下]属")
+                              r"|为(?!民)|过|包括|通报")
 # A character after surname + one that starts what follows the name rather than ending it (王建|在,
 # 王建|说); not 安 or 利, which end given names as often as they open the next word (覃永利, 佟锡安:
 # 王建|利用 and 王建|安排 are cut by the word they open).
@@ -154,6 +154,7 @@ class OfficialsExtractor:
         phrase = re.split(STOP_BEFORE_UNIT, text[start:end])[-1].lstrip("、")
         if phrase[:1] in ("和", "与", "及") and self.frequency.get(phrase[:2], 0) < COMMON_WORD:
             phrase = phrase[1:]  # 召集我和客户经理苏振华 (but 和平区)
+        phrase = re.sub(r"^[所下]属", "", phrase)  # 该局|所属鹭州市气象局 (but 集团下属置业公司 is one unit, as written)
         organ = {cut for m in ORGAN_IN_TITLE.finditer(phrase) for cut in range(m.start() + 1, m.end() + 1)}
         heads = [cut for cut in range(len(phrase)) if cut == 0 or (
             cut >= 2 and "、" not in phrase[:cut] and cut not in organ and re.search(UNIT_SUFFIX + "$", phrase[:cut])
