@@ -71,8 +71,8 @@ def char_tfidf(ngram_range: tuple[int, int], min_df: int, max_features: int):
 
 
 def best_threshold(scores: np.ndarray, truth: np.ndarray, floor: float = 0.0, tolerance: float = 0.0) -> float:
-    """The threshold with the best F1 on dev, not below ``floor``: the middle of the thresholds
-    within ``tolerance`` of the best F1; 0.5 with no positives."""
+    """The threshold with the best F1 on ``scores``, not below ``floor``: the middle of the
+    thresholds within ``tolerance`` of the best F1; 0.5 with no positives."""
     if truth.sum() == 0:
         return 0.5
     grid = THRESHOLD_GRID[THRESHOLD_GRID >= floor]
@@ -120,7 +120,7 @@ class TfidfIssueClassifier(ThresholdedScores, BaseEstimator):
 
     def fit_out_of_fold(self, X: Sequence[Segmented], y: Sequence[Sequence[str]], folds: int = 5) -> "TfidfIssueClassifier":
         """Fit on all of ``X``, with each label's threshold the best F1 over scores that ``folds``
-        copies made for documents they did not see (fold by position). A dev split of two hundred
+        copies made for documents they did not see (fold by position). A dev split of a few hundred
         documents moved thresholds by up to 0.3 from one corpus revision to the next; the
         out-of-fold scores cover every document and move far less."""
         scores = np.zeros((len(X), len(self.labels)))

@@ -2,7 +2,8 @@
 
 Training data: the written corpus's train and dev splits plus the train and dev parts of the
 annotated real citizen messages, thresholds from 5-fold out-of-fold scores over them; scores on
-every held-out set, each reported on its own. The CCDI cases and CCDI article paragraphs are never trained or tuned on.
+every held-out set, each reported on its own. The CCDI cases and CCDI article paragraphs are never
+trained or tuned on.
 """
 
 import datetime
@@ -23,8 +24,9 @@ CARD = """Multi-label issue types of the analyze contract (configs/labels.yaml).
 1-2-grams and jieba word uni/bigrams (the pipeline's own segmenter), TF-IDF with sublinear tf,
 plus one binary feature per cue pattern of configs/cues.yaml; one LinearSVC per label
 (class-balanced) with sigmoid calibration (3-fold), so scores are probabilities. Fitted on the
-train and dev splits; per-label thresholds tuned for F1 on 5-fold out-of-fold scores over them. out_of_scope is given only when no other label passes. Trained by `nlp-pipeline train classifier`; evaluated by `nlp-pipeline
-evaluate`. Real texts are read from ../shared/datasets and never shipped; the model ships."""
+train and dev splits; per-label thresholds tuned for F1 on 5-fold out-of-fold scores over them.
+out_of_scope is given only when no other label passes. Trained by `nlp-pipeline train classifier`;
+evaluated by `nlp-pipeline evaluate`. Real texts are read from ../shared/datasets and never shipped; the model ships."""
 
 
 def segment(examples: list[Example], tokenizer) -> list[tuple[str, list[str]]]:
@@ -70,7 +72,8 @@ def train(tokenizer, out: Path = DEFAULT_DIR, datasets: Path = paths.DATASETS, f
         "metrics": metrics,
     }
     meta = artefacts.save(out, model, meta)
-    thresholds = f"Per-label thresholds (tuned out of fold, {folds} folds over train+dev): " + ", ".join(f"{k} {v:.3f}" for k, v in meta["thresholds"].items())
+    thresholds = f"Per-label thresholds (tuned out of fold, {folds} folds over train+dev): " + ", ".join(
+        f"{k} {v:.3f}" for k, v in meta["thresholds"].items())
     artefacts.write_card(out, "Issue-type classifier: TF-IDF + calibrated linear SVM", CARD, meta,
                          [thresholds, ""] + reports_markdown(meta["metrics"]))
     return meta
