@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from .. import artefacts, corpus, paths
 from ..evaluation.officials import officials_report
 from ..labels import OUT_OF_SCOPE
+from .tfidf_classifier import PLATEAU_TOLERANCE, plateau_middle
 
 DEFAULT_DIR = paths.MODELS / "official_roles"
 HEAD_POST = re.compile(r"(?<!副)(?:书记|局长|主任|院长|校长|县长|市长|镇长|乡长|区长|董事长|总经理|厂长|所长|站长|行长"
@@ -173,7 +174,7 @@ def train(config: Path | None = None, out: Path = DEFAULT_DIR, datasets: Path = 
     model = RoleClassifier(C=C).fit(features, subject)
     tuned = {t: role_report(model.set_params(threshold=t), sets["dev"], analyses["dev"], extractor)["role"]["f1"]
              for t in np.round(np.arange(0.3, 0.71, 0.05), 2)}
-    model.set_params(threshold=float(max(tuned, key=lambda t: (tuned[t], -abs(t - 0.5)))))
+    model.set_params(threshold=plateau_middle(list(tuned), list(tuned.values()), PLATEAU_TOLERANCE))
     results = {name: {"rules": role_report(None, sets[name], analyses[name], extractor)["role"],
                       "learned": role_report(model, sets[name], analyses[name], extractor)["role"]}
                for name in ("dev", "test", "CCDI cases and headlines") if sets[name]}

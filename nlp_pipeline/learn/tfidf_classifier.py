@@ -78,9 +78,15 @@ def best_threshold(scores: np.ndarray, truth: np.ndarray, floor: float = 0.0, to
     grid = THRESHOLD_GRID[THRESHOLD_GRID >= floor]
     predicted = scores[None, :] >= grid[:, None]
     tp = (predicted & truth[None, :]).sum(axis=1)
-    f1s = 2 * tp / (predicted.sum(axis=1) + truth.sum())
+    return plateau_middle(grid, 2 * tp / (predicted.sum(axis=1) + truth.sum()), tolerance)
+
+
+def plateau_middle(grid: Sequence[float], f1s: Sequence[float], tolerance: float) -> float:
+    """The middle of the ``grid`` values whose F1 is within ``tolerance`` of the best: where F1 is
+    flat, a threshold in the middle moves least when the data moves."""
+    f1s = np.asarray(f1s)
     best = np.flatnonzero(f1s >= f1s.max() - tolerance - 1e-9)
-    return float(grid[best[len(best) // 2]])
+    return float(np.asarray(grid)[best[len(best) // 2]])
 
 
 class TfidfIssueClassifier(ThresholdedScores, BaseEstimator):
