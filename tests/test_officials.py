@@ -197,3 +197,17 @@ def test_a_conjunction_ends_a_name_only_when_what_follows_reads_as_after_a_name(
 def test_a_unit_starts_after_the_verb_or_link_word_before_it(extractor):
     text = "市纪委监委近日通报沣源市水务投资公司原总经理盛某某违规收受礼金问题。其中包括某市司法局副局长邱某某。"
     assert {(m.name, m.unit) for m in extractor.extract(text, [])} == {("盛某某", "沣源市水务投资公司"), ("邱某某", "某市司法局")}
+
+
+def test_a_post_before_a_conjunction_is_someone_elses_and_a_listed_post_is_no_name(extractor):
+    text = "县教育局局长和副局长刘东升吃回扣。副局长钱伟、纪检监察组组长吴静列席。"
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
+        ("刘东升", "副局长", "县教育局"), ("钱伟", "副局长", None), ("吴静", "纪检监察组组长", None)}
+    text = "医院院长和区医保局基金监管科科长祝某某到场。"
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {("祝某某", "科长", "区医保局基金监管科")}
+
+
+def test_posts_joined_by_jian_and_the_post_held_during_a_term(extractor):
+    text = "市场监管所所长兼党支部书记周某接受宴请。经查，李明在担任县国土资源局局长期间，违规审批。"
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
+        ("周某", "所长兼党支部书记", "市场监管所"), ("李明", "局长", "县国土资源局")}

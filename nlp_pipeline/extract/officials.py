@@ -61,6 +61,8 @@ GENERIC_UNIT = re.compile(r"街道|社区|局|理事会|村")
 # a department, or a territory's party committee, after 原: the person's former post (原人事股股长, 原区委书记)
 FORMER_DEPARTMENT = re.compile(rf"[{HAN}]{{0,4}}(?:科|股|室|处|部|司|支行|大队|中队|办事处|办|所|站)|[省市县区镇乡]委|[镇乡]")
 UNIT_KINDS = {"government", "organization", "company"}  # NER types that can be a unit
+# 李明(涉嫌)在担任县国土资源局局长期间: the post a 通报 gives a person by the term they held it
+TERM_OF_OFFICE = re.compile(rf"(?:涉嫌)?在(?:担任|任)(?P<post>[{HAN}、]{{2,40}}?)期间")
 WORD_AFTER_NAME = 50  # jieba frequency from which two characters after a name read as the next word (虚报)
 COMMON_WORD = 5000    # and from which a "given name" is an ordinary word (银行)
 # A two-character "name" this frequent is a word (农村, 任职); 4 of the corpus's 738 two-character
@@ -102,14 +104,16 @@ class OfficialsExtractor:
         self.posts = set(titles)
         post = "|".join(sorted(map(re.escape, titles), key=len, reverse=True))
         self.surname = "|".join(sorted(map(re.escape, surnames), key=len, reverse=True))
-        # one post: optional 原/时任, optional modifier (分管, a department), a post word
+        # one post: optional 原/时任, optional modifier (分管, a department), a post word; posts are
+        # joined by 、 or 兼 (所长兼党支部书记), which never sits inside a modifier
         former = r"(?:原|时任|前|现任)?(?:分管|常务|主管|专职)?"
+        modifier = rf"(?:(?!兼)[{HAN}])"
         exact = rf"{former}(?:{post})"                       # 原党组成员
-        qualified = rf"{former}[{HAN}]{{0,16}}?(?:{post})"     # 执行局原局长, 农村公路管理站站长
-        generic = rf"{former}[{HAN}]{{1,6}}{POST_SUFFIX}"     # posts the lexicon lacks
+        qualified = rf"{former}{modifier}{{0,16}}?(?:{post})"  # 执行局原局长, 农村公路管理站站长
+        generic = rf"{former}{modifier}{{1,6}}{POST_SUFFIX}"  # posts the lexicon lacks
         # tried in this order: the more a chain relies on the lexicon, the more it is trusted
-        self.title_chains = [re.compile(rf"{exact}(?:、{qualified})*"), re.compile(rf"{qualified}(?:、{qualified})*"),
-                             re.compile(rf"(?:{qualified}|{generic})(?:、(?:{qualified}|{generic}))*")]
+        self.title_chains = [re.compile(rf"{exact}(?:[、兼]{qualified})*"), re.compile(rf"{qualified}(?:[、兼]{qualified})*"),
+                             re.compile(rf"(?:{qualified}|{generic})(?:[、兼](?:{qualified}|{generic}))*")]
         self.anchor = re.compile(rf"(?:{post}|{POST_SUFFIX})[ \u3000]?(?=(?:{self.surname}))")
         self.paren_title = re.compile(rf"(?P<name>(?:{self.surname})[{HAN}]{{1,2}})（(?P<title>[^（）]{{2,30}}?)）")
         # 刘局长: at the start of a clause or after a word that takes a person as its object
@@ -155,9 +159,15 @@ class OfficialsExtractor:
         if phrase[:1] in ("和", "与", "及") and self.frequency.get(phrase[:2], 0) < COMMON_WORD:
             phrase = phrase[1:]  # 召集我和客户经理苏振华 (but 和平区)
         phrase = re.sub(r"^[所下]属", "", phrase)  # 该局|所属鹭州市气象局 (but 集团下属置业公司 is one unit, as written)
+        joined = re.fullmatch(rf"(?P<first>[{HAN}、]+?)[和与及](?P<post>[{HAN}]+)", phrase)
+        if joined and self._is_post(joined["post"]):
+            first_title, first_unit = self._title_and_unit(joined["first"], len(joined["first"]))
+            if first_title:  # 县教育局局长和副局长|刘东升: the first post is someone else's, its unit shared
+                title, unit = self._title_and_unit(joined["post"], len(joined["post"]))
+                return title, unit or first_unit
         organ = {cut for m in ORGAN_IN_TITLE.finditer(phrase) for cut in range(m.start() + 1, m.end() + 1)}
         heads = [cut for cut in range(len(phrase)) if cut == 0 or (
-            cut >= 2 and "、" not in phrase[:cut] and cut not in organ and re.search(UNIT_SUFFIX + "$", phrase[:cut])
+            cut >= 2 and not re.search("[、兼]", phrase[:cut]) and cut not in organ and re.search(UNIT_SUFFIX + "$", phrase[:cut])
             and not PARTY_ORGAN_IN_TITLE.search(phrase[:cut])
             and self.frequency.get(phrase[cut - 1:cut + 1], 0) < COMMON_WORD)]  # not inside a word: 公司区|域经理
         for cut in [c for c in reversed(heads) if c] + [0]:
@@ -268,10 +278,19 @@ class OfficialsExtractor:
             cursor = mention.end
             while mention.title and text[cursor:cursor + 1] == "、":
                 name = self._name_at(text, cursor + 1)
-                if not name or (name in found and found[name].title):
+                if not name or (name in found and found[name].title) or self._opens_post(text, cursor + 1, found):
                     break
                 add(Mention(name, mention.title, mention.unit, mention.role, cursor + 1, cursor + 1 + len(name)))
                 cursor += 1 + len(name)
+
+    def _opens_post(self, text: str, start: int, found: dict) -> bool:
+        """Whether ``start`` opens the unit or post of a person named later (副局长钱伟、|纪检监察组组长吴静)."""
+        for mention in found.values():
+            if start < mention.start <= start + 40:
+                title, unit = self._title_and_unit(text, mention.start, floor=start)
+                if title and (unit or "") + title == text[start:mention.start]:
+                    return True
+        return False
 
     def _appositions(self, text: str, add) -> None:
         """A name that opens a line, sentence or numbered item with its post in apposition after
@@ -292,6 +311,16 @@ class OfficialsExtractor:
                 start = comrade.start() - length
                 if start >= 0 and self._name_at(text, start) == text[start:comrade.start()]:
                     add(Mention(text[start:comrade.start()], None, None, "mentioned", start, comrade.start()))
+                    break
+
+    def _terms_of_office(self, text: str, add) -> None:
+        """A name right before 在担任…期间, with the post and unit held then."""
+        for term in TERM_OF_OFFICE.finditer(text):
+            title, unit = self._title_and_unit(term.group("post"), len(term.group("post")))
+            for length in (3, 2):
+                start = term.start() - length
+                if title and start >= 0 and self._name_at(text, start) == text[start:term.start()]:
+                    add(Mention(text[start:term.start()], title, unit, "mentioned", start, term.start()))
                     break
 
     def _speakers(self, text: str, add) -> None:
@@ -397,6 +426,7 @@ class OfficialsExtractor:
         self._speakers(text, add)
         self._comrades(text, add)
         self._appositions(text, add)
+        self._terms_of_office(text, add)
         for match in self.paren_title.finditer(text):
             if not self._is_post(match.group("title")):
                 continue
