@@ -61,6 +61,12 @@ def written(corpora: Path = CORPORA) -> list[Example]:
     return examples
 
 
+def flag_agreement(corpora: Path = CORPORA) -> list[dict]:
+    """Two further annotators' meeting flags on test-split documents (``corpora/agreement``): how far
+    people who follow the guide agree with the gold, and so what the flag targets can mean."""
+    return list(read_jsonl(corpora / "agreement" / "flags_test.jsonl"))
+
+
 def taidi_messages(datasets: Path = paths.DATASETS, corpora: Path = CORPORA) -> list[Example]:
     """Real citizen messages (subject + body) with this project's labels, split 40/15/45 so that
     the real test set is large enough to measure out_of_scope precision."""

@@ -55,6 +55,16 @@ def test_flags_cover_every_type(written):
     assert min(types.values()) >= 8
 
 
+def test_second_annotations_cover_test_documents_with_evidence_from_their_text(written):
+    by_id = {e.id: e for e in written}
+    rows = corpus.flag_agreement()
+    assert len(rows) >= 100 and len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        assert by_id[row["id"]].split == "test", row["id"]
+        for flag in row["annotator_a"] + row["annotator_b"]:
+            assert flag["type"] in FLAG_TYPES and flag["evidence"] in by_id[row["id"]].text, row["id"]
+
+
 def test_documents_are_not_templates_of_each_other(written):
     pairs = near_duplicate_pairs([e.text for e in written], threshold=0.5)
     involved = {i for pair in pairs for i in pair[:2]}
