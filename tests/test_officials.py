@@ -211,3 +211,15 @@ def test_posts_joined_by_jian_and_the_post_held_during_a_term(extractor):
     text = "市场监管所所长兼党支部书记周某接受宴请。经查，李明在担任县国土资源局局长期间，违规审批。"
     assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
         ("周某", "所长兼党支部书记", "市场监管所"), ("李明", "局长", "县国土资源局")}
+
+
+def test_a_third_character_stays_when_the_next_word_starts_after_it(extractor):
+    text = "局长覃爱民主持会议。村党支部书记孔德发违规发放津贴。副局长王建发言。"
+    assert {m.name for m in extractor.extract(text, [])} == {"覃爱民", "孔德发", "王建"}
+
+
+def test_a_roster_line_ends_with_its_sentence_and_a_bio_names_the_post_further_on(extractor):
+    text = "反映人：李建军 联系电话：略。反映对象：县林业局局长孙某。\n张建国，男，1968年生，中共党员，现任县财政局党组书记、局长。"
+    assert people(extractor.extract(text, [])) == {
+        ("李建军", None, None, "petitioner"), ("孙某", "局长", "县林业局", "mentioned"),
+        ("张建国", "党组书记、局长", "县财政局", "mentioned")}

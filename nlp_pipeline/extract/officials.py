@@ -36,7 +36,7 @@ STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给|将|请|�
 # A character after surname + one that starts what follows the name rather than ending it (王建|在,
 # 王建|说); not 安 or 利, which end given names as often as they open the next word (覃永利, 佟锡安:
 # 王建|利用 and 王建|安排 are cut by the word they open).
-NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作发介汇违收受涉严未不没曾还就先后及以分所多接私让当个们都又再来去到会称讲")
+NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作介汇违收受涉严未不没曾还就先后及以分所多接私让当个们都又再来去到会称讲")
 # 和, 与, 及 join two people (王建和李明) unless the name ends there: followed by what follows a name
 # (孙玉和受到…, 谭季和，), they are its last character.
 CONJUNCTIONS = set("和与及")
@@ -136,10 +136,12 @@ class OfficialsExtractor:
         if name[k] in NOT_GIVEN_NAME_START:
             return None
         ahead = text[i + k + 1:i + k + 3]  # a word read from the given name's second character (王建|设局)
+        rest = text[i + k + 2:i + k + 4]  # and a word after the given name's third (覃爱民|主持, 余建平|反映)
         after = text[i + k + 2:i + k + 3]
         ends_name = name[-1] in CONJUNCTIONS and (not re.match(f"[{HAN}]", after) or after in NAME_TAIL_STOP - CONJUNCTIONS)
-        if len(name) == k + 2 and not ends_name and (
-                name[-1] in NAME_TAIL_STOP or (len(ahead) == 2 and self.frequency.get(ahead, 0) >= WORD_AFTER_NAME)):
+        reads_on = (len(ahead) == 2 and self.frequency.get(ahead, 0) >= WORD_AFTER_NAME
+                    and self.frequency.get(rest, 0) < WORD_AFTER_NAME)
+        if len(name) == k + 2 and not ends_name and (name[-1] in NAME_TAIL_STOP or reads_on):
             name = name[:-1]
         if len(name) == 3 and (self.frequency.get(name[1:], 0) > COMMON_WORD or re.search(UNIT_SUFFIX + "$", name)):
             return None  # 长安银行, 长宁街道: a word or a place, not a name
@@ -199,7 +201,7 @@ class OfficialsExtractor:
         """The post a writer gives after their name: 我叫奚明，男，41岁，是宁渠县…第三中队的协管员;
         来电人：俞海峰，燕北建工集团有限公司区域经理."""
         clause = re.match(r"[^。\n]{0,80}", text[end:]).group()
-        for segment in clause.split("，")[1:4]:
+        for segment in clause.split("，")[1:6]:
             segment = re.sub(r"^(?:是|系|现任|现为|在)", "", segment)
             described = re.fullmatch(rf"(?P<unit>[{HAN}]{{2,30}}?)(?:的一名|的|一名)(?P<title>[{HAN}]{{2,12}})", segment)
             if described and re.search(UNIT_SUFFIX + "$", described.group("unit")) and self._is_post(described.group("title")):
@@ -257,8 +259,9 @@ class OfficialsExtractor:
             role = "petitioner" if roster.group("petitioners") else "mentioned"
             line_end = text.find("\n", roster.end())
             line_end = len(text) if line_end < 0 else line_end
-            if text[roster.end():line_end].strip():
-                lines = [(roster.end(), line_end)]
+            if text[roster.end():line_end].strip():  # the list on its own line ends with its sentence
+                sentence_end = text.find("。", roster.end(), line_end)
+                lines = [(roster.end(), line_end if sentence_end < 0 else sentence_end)]
             else:  # the list is on the lines below, one person per line, to the first blank line
                 lines, cursor = [], line_end + 1
                 for line in text[cursor:].split("\n"):
