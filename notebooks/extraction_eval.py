@@ -22,6 +22,7 @@
 # %%
 import os
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import get_args
 
@@ -252,6 +253,30 @@ ax.set_ylim(0, 1.2); ax.set_ylabel("F1 (exact match)"); ax.set_title("officials"
 ax.legend(fontsize=8, loc="upper center", ncol=2)
 fig.tight_layout()
 fig.savefig(FIGURES / "extraction_officials.png", dpi=110)
+
+# %% [markdown]
+# ## Text wrapped at the page width
+#
+# Text PDFs and scans break every line at the page's width, inside sentences, names and posts
+# (…镇长马 / 国庆). The normaliser joins such lines back (`_unwrap_lines` in `ingest/normalize.py`).
+# Here the test split is analysed as written and with every line cut into pieces of 30 and 40
+# characters; the flags and officials should score about the same.
+
+# %%
+def wrapped(text, width):
+    return "\n".join(line[i:i + width] for line in text.split("\n") for i in range(0, max(len(line), 1), width))
+
+
+wrap_rows = []
+for width in (None, 30, 40):
+    examples = [e if width is None else replace(e, text=wrapped(e.text, width)) for e in written_test]
+    analyses = test_analyses if width is None else analyze(examples)
+    flags = multilabel_report(gold_types, [sorted({f.type for f in a.meeting_flags}) for a in analyses], FLAG_TYPES)
+    people = evaluate_pipeline(pipeline, {"set": examples})["set"] if width else official_reports.get("corpus test")
+    wrap_rows.append({"text": "as written" if width is None else f"wrapped every {width} characters",
+                      "flags micro F1": flags["micro"]["f1"],
+                      **{f"{field} F1": people[field]["f1"] for field in ("name", "title", "unit", "role")}})
+pd.DataFrame(wrap_rows).round(3)
 
 # %% [markdown]
 # ## Registry linking against CPED

@@ -35,3 +35,20 @@ def test_every_character_maps_back_to_its_source():
     assert result.source == sorted(result.source)
     assert all(derived_from(char, raw[index]) for char, index in zip(result.text, result.source))
     assert result.text == "党组书记、局长 王建国\n\n说： ABC123，好"
+
+
+def test_lines_wrapped_at_the_page_width_join_but_headings_items_and_dates_stay():
+    raw = ("关于城关镇镇长马国庆问题的反映\n"
+           "    城关镇镇长马国庆在旧城改造中，收受开发商好处，并组织人员强拆民房，镇长马\n"
+           "国庆还在镇政府食堂用公款宴请外来客人，饮用高档白酒，费用以会议费报销。\n"
+           "一、关于2024年度就业补助资金分配方案的有关事项请示\n"
+           "会议听取了就业促进科的汇报，与会同志逐一发表意见，会议同意该方案。\n"
+           "部分居民\n2024年3月")
+    result = normalize(raw)
+    assert result.text.split("\n") == [
+        "关于城关镇镇长马国庆问题的反映",
+        "城关镇镇长马国庆在旧城改造中，收受开发商好处，并组织人员强拆民房，镇长马国庆还在镇政府食堂用公款宴请外来客人，饮用高档白酒，费用以会议费报销。",
+        "一、关于2024年度就业补助资金分配方案的有关事项请示",
+        "会议听取了就业促进科的汇报，与会同志逐一发表意见，会议同意该方案。",
+        "部分居民", "2024年3月"]
+    assert all(raw[index] == char for char, index in zip(result.text, result.source))

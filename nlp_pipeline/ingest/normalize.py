@@ -6,6 +6,7 @@ a Chinese character becomes the full-width form Chinese text uses, whitespace is
 ``Normalized.source`` maps each output character back to its index in the raw text.
 """
 
+import re
 from dataclasses import dataclass
 
 ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -14,6 +15,20 @@ KEEP_FULL_WIDTH = set("，！？：；（）")
 TO_FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 MAX_BLANK_LINES = 1
 SPACED_OUT = 0.5
+# A text PDF or a scan breaks every line at the page's width, names and posts included (…镇长马|国庆).
+# A line ends inside its paragraph when it is nearly as long as the document's typical long line
+# (WRAP_WIDTH of the median of its lines of at least WRAP_MIN_CHARS), ends without closing its
+# sentence, and the next line goes straight on: not indented, not a list number or a "field：" head.
+# A first line that names the paper (关于…问题的反映) is its title, however long; a line with no
+# comma or stop in it (a heading: 一、关于2024年度就业补助资金分配方案) and a line of a date alone end
+# where they end.
+WRAP_MIN_CHARS = 12
+WRAP_WIDTH = 0.85
+SENTENCE_CLOSED = re.compile(r"[。！？；：…!?;:]$|[。！？…!?][”’」』）)]$")
+NEW_ITEM = re.compile(r"[ \t\f]|[一二三四五六七八九十]+[、．.]|\d+[、．.]|[（(][一二三四五六七八九十\d]+[）)]"
+                      r"|第[一二三四五六七八九十\d]+[条章节项]|[^\s，。：:]{1,12}[：:]")
+DATE_LINE = re.compile(r"\s*\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*$")
+TITLE = re.compile(r"(?:反映|举报|举报信|来信|纪要|记录|通报|报告|决定|通知|说明|意见|函|材料|情况|问题|的信)$")
 
 
 def is_han(char: str) -> bool:
@@ -61,6 +76,26 @@ def _spaced_out_lines(chars: list[str]) -> list[bool]:
         spaced = sum(b - a == 2 for a, b in pairs)
         flags += [bool(pairs) and spaced >= SPACED_OUT * len(pairs)] * (len(line) + 1)
     return flags[: len(chars)]
+
+
+def _unwrap_lines(chars: list[str], source: list[int]) -> tuple[list[str], list[int]]:
+    """Drop the line breaks that only wrap a paragraph at the page's width."""
+    lines = "".join(chars).split("\n")
+    long_lines = sorted(len(line.strip()) for line in lines if len(line.strip()) >= WRAP_MIN_CHARS)
+    if len(long_lines) < 2:
+        return chars, source
+    full = max(WRAP_MIN_CHARS, WRAP_WIDTH * long_lines[len(long_lines) // 2])
+    title = next((i for i, line in enumerate(lines) if line.strip()), -1)
+    wraps, position = set(), 0
+    for number, (line, following) in enumerate(zip(lines, lines[1:])):
+        position += len(line)
+        stripped = line.strip()
+        if (len(stripped) >= full and not SENTENCE_CLOSED.search(stripped) and following.strip()
+                and not NEW_ITEM.match(following) and not DATE_LINE.match(following)
+                and not (number == title and TITLE.search(stripped)) and re.search("[，。；,;]", stripped)):
+            wraps.add(position)
+        position += 1
+    return [c for i, c in enumerate(chars) if i not in wraps], [s for i, s in enumerate(source) if i not in wraps]
 
 
 def _tidy_whitespace(chars: list[str], source: list[int]) -> tuple[list[str], list[int]]:
@@ -116,6 +151,6 @@ def _widen_punctuation(chars: list[str]) -> None:
 
 def normalize(raw: str) -> Normalized:
     """Return the normalised text and, for each of its characters, the raw index."""
-    chars, source = _tidy_whitespace(*_map_chars(raw))
+    chars, source = _tidy_whitespace(*_unwrap_lines(*_map_chars(raw)))
     _widen_punctuation(chars)
     return Normalized("".join(chars), source)
