@@ -223,3 +223,9 @@ def test_a_roster_line_ends_with_its_sentence_and_a_bio_names_the_post_further_o
     assert people(extractor.extract(text, [])) == {
         ("李建军", None, None, "petitioner"), ("孙某", "局长", "县林业局", "mentioned"),
         ("张建国", "党组书记、局长", "县财政局", "mentioned")}
+
+
+def test_a_note_on_the_post_and_a_place_before_a_post(extractor):
+    text = "城南街道办事处副主任（正科级）杨帆在拆迁中优亲厚友。东方村党支部书记兼村委会主任石大勇独揽大权。"
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
+        ("杨帆", "副主任（正科级）", "城南街道办事处"), ("石大勇", "党支部书记兼村委会主任", "东方村")}

@@ -112,9 +112,11 @@ class OfficialsExtractor:
         qualified = rf"{former}{modifier}{{0,16}}?(?:{post})"  # 执行局原局长, 农村公路管理站站长
         generic = rf"{former}{modifier}{{1,6}}{POST_SUFFIX}"  # posts the lexicon lacks
         # tried in this order: the more a chain relies on the lexicon, the more it is trusted
-        self.title_chains = [re.compile(rf"{exact}(?:[、兼]{qualified})*"), re.compile(rf"{qualified}(?:[、兼]{qualified})*"),
-                             re.compile(rf"(?:{qualified}|{generic})(?:[、兼](?:{qualified}|{generic}))*")]
-        self.anchor = re.compile(rf"(?:{post}|{POST_SUFFIX})[ \u3000]?(?=(?:{self.surname}))")
+        note = r"(?:（[^（）\n]{1,12}）)?"  # 副主任（正科级）, 副局长（挂职）: a note on the post is part of it
+        self.title_chains = [re.compile(rf"{exact}(?:[、兼]{qualified})*{note}"),
+                             re.compile(rf"{qualified}(?:[、兼]{qualified})*{note}"),
+                             re.compile(rf"(?:{qualified}|{generic})(?:[、兼](?:{qualified}|{generic}))*{note}")]
+        self.anchor = re.compile(rf"(?:{post}|{POST_SUFFIX}){note}[ \u3000]?(?=(?:{self.surname}))")
         self.paren_title = re.compile(rf"(?P<name>(?:{self.surname})[{HAN}]{{1,2}})（(?P<title>[^（）]{{2,30}}?)）")
         # 刘局长: at the start of a clause or after a word that takes a person as its object
         self.post_reference = re.compile(rf"(?:(?<![{HAN}])|(?<=[找问和与说让给向对被叫是请把跟]))"
@@ -437,7 +439,10 @@ class OfficialsExtractor:
                         match.start("name"), match.end("name")))
         for match in self.post_reference.finditer(text):
             reference = match.group("name")
-            surname, post = reference[0], reference[1:]
+            surname = re.match(self.surname, reference).group()
+            post = reference[len(surname):]
+            if len(post) > 3 and post[0] in "省市县区乡镇村":
+                continue  # 东方村党支部书记: a place before a post, not 东方 + a post
             if any(n.startswith(surname) and (m.title or "").endswith(post) for n, m in found.items() if n != reference):
                 continue
             if len(post) >= 2 and not any(reference in n for n in found):
