@@ -229,3 +229,8 @@ def test_a_note_on_the_post_and_a_place_before_a_post(extractor):
     text = "城南街道办事处副主任（正科级）杨帆在拆迁中优亲厚友。东方村党支部书记兼村委会主任石大勇独揽大权。"
     assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
         ("杨帆", "副主任（正科级）", "城南街道办事处"), ("石大勇", "党支部书记兼村委会主任", "东方村")}
+
+
+def test_a_writer_who_gives_their_name_after_their_standing_is_the_petitioner(extractor):
+    text = "我是一名退役军人，叫孙强，多次到区退役军人事务局咨询，工作人员李某互相推诿。"
+    assert ("孙强", None, None, "petitioner") in people(extractor.extract(text, ["bureaucratism"]))
