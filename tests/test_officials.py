@@ -234,3 +234,10 @@ def test_a_note_on_the_post_and_a_place_before_a_post(extractor):
 def test_a_writer_who_gives_their_name_after_their_standing_is_the_petitioner(extractor):
     text = "我是一名退役军人，叫孙强，多次到区退役军人事务局咨询，工作人员李某互相推诿。"
     assert ("孙强", None, None, "petitioner") in people(extractor.extract(text, ["bureaucratism"]))
+
+
+def test_an_interviewee_is_no_petitioner_and_a_sanction_verb_opens_no_unit(extractor):
+    text = "问：你叫什么名字？答：我叫韩立春，是县农业农村局计财股股长。经党组会议研究，决定给予综合科科员黎明同志通报批评。"
+    found = people(extractor.extract(text, []))
+    assert ("韩立春", "股长", "县农业农村局计财股", "mentioned") in found
+    assert ("黎明", "综合科科员", None, "mentioned") in found

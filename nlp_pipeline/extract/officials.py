@@ -27,7 +27,7 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # contains (找了…股长, 去问…学校, 跟…队长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
 # 国有, 有限公司, 为民服务中心),
 # nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
-STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
+STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给予?|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
                               r"|[那这][天次时]"
                               r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)"
@@ -78,7 +78,8 @@ NOT_NAME_START = set("原时前副党区和都")  # surnames, but far more often
 ROSTER = re.compile(r"(?:出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|登记|接待|承办|经办|支委签字|签字|谈话对象"
                     r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人|申请人))"
                     r"(?:人员|人|员|董事|委员|职工|代表|村民)?(?:（[^（）\n]{1,6}）)?[:：]")
-# 我是…村村民卢桂芳: the writer's standing (not a post) between 我是 and the name; 我是一名退役军人，叫孙强
+# 我是…村村民卢桂芳: the writer's standing (not a post) between 我是 and the name; 我是一名退役军人，叫孙强.
+# In an interview record (答：我叫…) the speaker introduces themself but reports nothing.
 PETITIONER = re.compile(rf"(?:我叫|本人|我是[^。，\n]{{1,20}}，(?:我)?叫|我是(?:[{HAN}]{{0,25}}?(?:村民|居民|职工|员工|群众|家长|业主|农民|党员|工人))?|(?<!被)举报人[:：]\s*|(?<!被)反映人[:：]\s*|来电人[:：]\s*|来信人[:：]\s*|信访人[:：]\s*|来访人[:：]\s*|署名[:：]\s*)"
                         rf"(?P<name>[{HAN}]{{2,3}})")
 
@@ -412,7 +413,8 @@ class OfficialsExtractor:
             if re.match(rf"(?:{self.surname})", name):
                 name = self._name_at(text, match.start("name")) or name
                 title, unit = self._self_description(text, match.start("name") + len(name))
-                add(Mention(name, title, unit, "petitioner", match.start("name"), match.start("name") + len(name)))
+                role = "mentioned" if text[max(0, match.start() - 2):match.start()] == "答：" else "petitioner"
+                add(Mention(name, title, unit, role, match.start("name"), match.start("name") + len(name)))
         floor = 0  # a post's phrase never reaches back past the previous name
         for match in self.anchor.finditer(text):
             name_start = match.end()
