@@ -241,3 +241,9 @@ def test_an_interviewee_is_no_petitioner_and_a_sanction_verb_opens_no_unit(extra
     found = people(extractor.extract(text, []))
     assert ("韩立春", "股长", "县农业农村局计财股", "mentioned") in found
     assert ("黎明", "综合科科员", None, "mentioned") in found
+
+
+def test_appointed_people_are_named_without_the_post_they_are_given(extractor):
+    text = "会议决定，任命周晓东为县水利局副局长，陈佳为办公室主任。提名王建军同志为市交通运输局办公室主任人选。"
+    assert people(extractor.extract(text, [])) == {
+        ("周晓东", None, None, "mentioned"), ("陈佳", None, None, "mentioned"), ("王建军", None, None, "mentioned")}

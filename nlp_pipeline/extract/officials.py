@@ -329,6 +329,23 @@ class OfficialsExtractor:
                     add(Mention(text[start:term.start()], title, unit, "mentioned", start, term.start()))
                     break
 
+    def _appointments(self, text: str, add) -> None:
+        """People a decision appoints (任命周晓东为县水利局副局长，李明为…), named with no post: the
+        post they are given is not written with the name (LABELING.md), as for 庞少云同志任….
+        Candidates (提名…人选) are left to the other rules."""
+        for decision in re.finditer("任命", text):
+            cursor = decision.end()
+            while True:
+                name = self._name_at(text, cursor)
+                post = name and re.match(rf"(?:同志)?为(?P<post>[^，。；;\n]{{2,40}})", text[cursor + len(name):])
+                if not post or post.group("post").endswith("人选") or not self._title_and_unit(post["post"], len(post["post"]))[0]:
+                    break
+                add(Mention(name, None, None, "mentioned", cursor, cursor + len(name)))
+                cursor += len(name) + post.end()
+                if text[cursor:cursor + 1] not in ("，", "、", "；"):
+                    break
+                cursor += 1
+
     def _speakers(self, text: str, add) -> None:
         """Who speaks in a verbatim record: a line that opens with a name (after its unit) and a
         colon, 陆婉仪：… or 运输管理科 尹浩：…; a common word (明确：) or a role (来电人：) is no name."""
@@ -434,6 +451,7 @@ class OfficialsExtractor:
         self._comrades(text, add)
         self._appositions(text, add)
         self._terms_of_office(text, add)
+        self._appointments(text, add)
         for match in self.paren_title.finditer(text):
             if not self._is_post(match.group("title")):
                 continue
