@@ -2,7 +2,7 @@ import numpy as np
 
 from nlp_pipeline import paths
 from nlp_pipeline.transformer.char_ner import (PADDING, UNCOVERED, Sentence, bio_tags, char_ids, decode, encode_tags,
-                                               piece_alignment, piece_rows, span_scores)
+                                               piece_alignment, piece_rows, span_scores, without_unmatched_brackets)
 from nlp_pipeline.transformer.onnx_ner import chunks
 from nlp_pipeline.transformer.train_ner import corpus_sentences, unit_type
 from nlp_pipeline.transformer.windows import batch, pool_max, windows
@@ -72,6 +72,13 @@ def test_piece_rows_pad_characters_and_pieces_separately():
 def test_span_scores_exact_match():
     result = span_scores([[(0, 2, "name"), (3, 5, "position")]], [[(0, 2, "name"), (3, 6, "position")]], ["name", "position"])
     assert result["name"]["f1"] == 1.0 and result["position"]["f1"] == 0.0 and result["macro"]["f1"] == 0.5
+
+
+def test_a_bracket_without_its_partner_is_left_out_of_a_span():
+    text = "在Hermes(黄远康)领军之下，后卫维特尔（davidwheater）与（陆慧明）"
+    spans = [(8, 12, "name"), (23, 36, "name"), (37, 42, "name"), (7, 8, "name"), (19, 36, "name")]
+    assert without_unmatched_brackets(text, spans) == [(8, 11, "name"), (23, 35, "name"), (37, 42, "name"),
+                                                       (19, 36, "name")]
 
 
 def test_chunks_cut_at_sentence_ends():

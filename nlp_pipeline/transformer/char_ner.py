@@ -150,6 +150,26 @@ def decode_logits(logits: np.ndarray, tags: list[str], crf: dict | None = None) 
     return decode(logits, tags, crf)
 
 
+OPENING, CLOSING = "(（", ")）"
+
+
+def without_unmatched_brackets(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Spans with a bracket at either edge that has no partner inside the span left out: CLUENER
+    leaves the bracket around an entity outside it (names: 137 closing brackets right after a
+    name kept out of it, 3 taken in without their opening one), while the tagger often takes in
+    the closing one (Hermes(黄远康), 维特尔（davidwheater）)."""
+    out = []
+    for start, end, kind in spans:
+        inner = text[start:end]
+        while inner and inner[-1] in CLOSING and sum(map(inner.count, CLOSING)) > sum(map(inner.count, OPENING)):
+            inner, end = inner[:-1], end - 1
+        while inner and inner[0] in OPENING and sum(map(inner.count, OPENING)) > sum(map(inner.count, CLOSING)):
+            inner, start = inner[1:], start + 1
+        if inner:
+            out.append((start, end, kind))
+    return out
+
+
 def span_scores(gold: list[list[tuple]], predicted: list[list[tuple]], types: Iterable[str] = TYPES) -> dict:
     """Exact-match entity P/R/F1 per type and macro over types."""
     out = {}

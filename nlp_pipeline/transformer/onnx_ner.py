@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .char_ner import char_ids, decode_logits, piece_rows
+from .char_ner import char_ids, decode_logits, piece_rows, without_unmatched_brackets
 from .onnx_session import open_session
 
 SENTENCE_END = re.compile(r"[。！？；\n]")
@@ -70,7 +70,9 @@ class OnnxCharNer:
     def postprocess(self, texts: Sequence[str], pieces, logits: list[np.ndarray]) -> list[list[tuple[int, int, str]]]:
         found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         for (i, s, _), scores in zip(pieces, logits):
-            found[i] += [(s + a, s + b, kind) for a, b, kind in decode_logits(scores, self.tags, self.crf)]
+            chunk = texts[i][s:s + len(scores)]
+            found[i] += [(s + a, s + b, kind) for a, b, kind in
+                         without_unmatched_brackets(chunk, decode_logits(scores, self.tags, self.crf))]
         return found
 
     def entities(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:

