@@ -337,8 +337,8 @@ class OfficialsExtractor:
             cursor = decision.end()
             while True:
                 name = self._name_at(text, cursor)
-                post = name and re.match(rf"(?:同志)?为(?P<post>[^，。；;\n]{{2,40}})", text[cursor + len(name):])
-                if not post or post.group("post").endswith("人选") or not self._title_and_unit(post["post"], len(post["post"]))[0]:
+                post = name and re.match(r"(?:同志)?为(?P<post>[^，。；;\n]{2,40})", text[cursor + len(name):])
+                if not post or post["post"].endswith("人选") or self._title_and_unit(post["post"], len(post["post"]))[0] is None:
                     break
                 add(Mention(name, None, None, "mentioned", cursor, cursor + len(name)))
                 cursor += len(name) + post.end()
