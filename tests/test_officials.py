@@ -149,6 +149,12 @@ def test_a_townships_party_committee_and_village_organs_belong_to_the_post(extra
         ("柴永福", "村务监督委员会主任", "云梦县石桥乡落霞村", "mentioned")}
 
 
+def test_a_party_committee_named_by_its_level_alone_belongs_to_the_post(extractor):
+    text = "区委常委、区纪委书记汤晓岚传达了会议精神。县委书记谭立诚出席。"
+    assert people(extractor.extract(text, [])) == {
+        ("汤晓岚", "区委常委、区纪委书记", None, "mentioned"), ("谭立诚", "县委书记", None, "mentioned")}
+
+
 def test_ner_names_are_read_as_the_rules_read_a_name(extractor):
     text = "授意营业员平时管账。董事长欧阳靖让大家表态。"
     entities = [(2, 5, "position"), (5, 8, "name"), (10, 13, "position"), (13, 17, "name")]
