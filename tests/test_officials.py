@@ -253,3 +253,9 @@ def test_appointed_people_are_named_without_the_post_they_are_given(extractor):
     text = "会议决定，任命周晓东为县水利局副局长，陈佳为办公室主任。提名王建军同志为市交通运输局办公室主任人选。"
     assert people(extractor.extract(text, [])) == {
         ("周晓东", None, None, "mentioned"), ("陈佳", None, None, "mentioned"), ("王建军", None, None, "mentioned")}
+
+
+def test_a_school_before_its_post_and_the_meeting_before_a_post_are_read_apart(extractor):
+    text = "其中，县二中原副校长韦建华被提拔。会上局长黎永新第一个表态。反映青杉县实验中学校长莫昌明任人唯亲。"
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
+        ("韦建华", "原副校长", "县二中"), ("黎永新", "局长", None), ("莫昌明", "校长", "青杉县实验中学")}

@@ -18,7 +18,7 @@ from ..labels import OUT_OF_SCOPE
 HAN = r"\u4e00-\u9fff"
 # a post the lexicon lacks ends in one of these; 长 only after an organisation or post character (科长, 厅长, 董事长: not 董长江)
 POST_SUFFIX = r"(?:书记|[局科处所站队校院行厂村镇乡县市省部社馆组庭团班股室区司厅场事书士段格值]长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
-UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学"
+UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学|[一二三四五六七八九十]中"
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
 SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.MULTILINE)
 # Words that end the text before a unit: function words, references to the writer's own or the
@@ -29,7 +29,7 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给予?|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
-                              r"|[那这][天次时]"
+                              r"|[那这][天次时]|会[上后前]"
                               r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
                               r"|为(?!民)|过|包括|通报")
@@ -175,7 +175,8 @@ class OfficialsExtractor:
         heads = [cut for cut in range(len(phrase)) if cut == 0 or (
             cut >= 2 and not re.search("[、兼]", phrase[:cut]) and cut not in organ and re.search(UNIT_SUFFIX + "$", phrase[:cut])
             and not PARTY_ORGAN_IN_TITLE.search(phrase[:cut])
-            and self.frequency.get(phrase[cut - 1:cut + 1], 0) < COMMON_WORD)]  # not inside a word: 公司区|域经理
+            and (self.frequency.get(phrase[cut - 1:cut + 1], 0) < COMMON_WORD or phrase[cut:cut + 2] in self.posts))]
+        # not inside a word (公司区|域经理) unless a post starts there (实验中学|校长)
         for cut in [c for c in reversed(heads) if c] + [0]:
             for chain in self.title_chains:
                 if chain.fullmatch(phrase[cut:]):
