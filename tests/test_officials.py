@@ -150,9 +150,16 @@ def test_a_townships_party_committee_and_village_organs_belong_to_the_post(extra
 
 
 def test_a_party_committee_named_by_its_level_alone_belongs_to_the_post(extractor):
-    text = "区委常委、区纪委书记汤晓岚传达了会议精神。县委书记谭立诚出席。"
+    text = "区委常委、区纪委书记汤晓岚传达了会议精神。县委书记谭立诚出席。村委委员魏秀梅说，账要晒出来。"
     assert people(extractor.extract(text, [])) == {
-        ("汤晓岚", "区委常委、区纪委书记", None, "mentioned"), ("谭立诚", "县委书记", None, "mentioned")}
+        ("汤晓岚", "区委常委、区纪委书记", None, "mentioned"), ("谭立诚", "县委书记", None, "mentioned"),
+        ("魏秀梅", "村委委员", None, "mentioned")}
+
+
+def test_police_posts(extractor):
+    text = "市消防救援支队党委副书记、政委冼国强，青岗县公安局城关派出所教导员方俊。"
+    assert people(extractor.extract(text, [])) == {
+        ("冼国强", "党委副书记、政委", "市消防救援支队", "mentioned"), ("方俊", "教导员", "青岗县公安局城关派出所", "mentioned")}
 
 
 def test_ner_names_are_read_as_the_rules_read_a_name(extractor):

@@ -54,7 +54,7 @@ ORGAN_IN_TITLE = re.compile(r"村务监督委员会|业主委员会|村委会|�
 # An organ with no organisation named before it belongs to the post, as the gold writes it:
 # 乡党委书记, 监事会主席, 驻局纪检监察组组长, 外部董事, 村党支部书记, 区委常委 (a party committee named
 # by its level alone; 青沅县委 names one, and stays the unit).
-ORGAN_ONLY = re.compile(r"(?:(?:[省市县区乡镇村]|社区|街道)?(?:党委|党组|党工委|党支部|党总支|支部|纪委|纪工委|监事会|董事会|村委会|业主委员会|工会)|[省市县区乡镇]委"
+ORGAN_ONLY = re.compile(r"(?:(?:[省市县区乡镇村]|社区|街道)?(?:党委|党组|党工委|党支部|党总支|支部|纪委|纪工委|监事会|董事会|村委会|业主委员会|工会)|[省市县区乡镇村]委"
                         r"|驻[局委厅村院校办所]|外部|内部)")
 # words that name a kind of organisation, not one: the gold keeps them in the post (社区书记, 街道党工委书记;
 # 12 train mentions, none as the unit; but 集团 and 公司 stand as the unit in 25 and open the post in 5)
