@@ -262,7 +262,9 @@ def test_appointed_people_are_named_without_the_post_they_are_given(extractor):
         ("周晓东", None, None, "mentioned"), ("陈佳", None, None, "mentioned"), ("王建军", None, None, "mentioned")}
 
 
-def test_a_school_before_its_post_and_the_meeting_before_a_post_are_read_apart(extractor):
-    text = "其中，县二中原副校长韦建华被提拔。会上局长黎永新第一个表态。反映青杉县实验中学校长莫昌明任人唯亲。"
+def test_a_school_before_its_post_and_time_words_and_verbs_before_a_post_are_read_apart(extractor):
+    text = ("其中，县二中原副校长韦建华被提拔。会上局长黎永新第一个表态。反映青杉县实验中学校长莫昌明任人唯亲。"
+            "讨论时副局长岳晓东提出异议。我在走廊碰到局长单国栋。招聘条件按照时任院长童某某的意见修改。")
     assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
-        ("韦建华", "原副校长", "县二中"), ("黎永新", "局长", None), ("莫昌明", "校长", "青杉县实验中学")}
+        ("韦建华", "原副校长", "县二中"), ("黎永新", "局长", None), ("莫昌明", "校长", "青杉县实验中学"),
+        ("岳晓东", "副局长", None), ("单国栋", "局长", None), ("童某某", "时任院长", None)}

@@ -22,14 +22,15 @@ UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|�
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
 SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.MULTILINE)
 # Words that end the text before a unit: function words, references to the writer's own or the
-# named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长), list numbers
+# named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长, 会上局长,
+# 讨论时副局长, 以后村委会主任; but 时任), list numbers
 # ((一)某市某局), and verbs of telling and going that no unit name in the corpus or the CCDI gold
-# contains (找了…股长, 去问…学校, 跟…队长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
+# contains (找了…股长, 去问…学校, 跟…队长, 碰到局长, 按照时任院长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
 # 国有, 有限公司, 为民服务中心),
 # nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给予?|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
-                              r"|[那这][天次时]|会[上后前]"
+                              r"|[那这][天次时]|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照|到"
                               r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
                               r"|为(?!民)|过|包括|通报")
