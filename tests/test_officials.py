@@ -268,3 +268,9 @@ def test_a_school_before_its_post_and_time_words_and_verbs_before_a_post_are_rea
     assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
         ("韦建华", "原副校长", "县二中"), ("黎永新", "局长", None), ("莫昌明", "校长", "青杉县实验中学"),
         ("岳晓东", "副局长", None), ("单国栋", "局长", None), ("童某某", "时任院长", None)}
+
+
+def test_village_and_clerical_posts_of_the_lexicon(extractor):
+    text = "岩门乡包村干部刘晓峰、村委委员、报账员蒋国平到场。金埠支行柜员幸小雨作了说明。"
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
+        ("刘晓峰", "包村干部", "岩门乡"), ("蒋国平", "村委委员、报账员", None), ("幸小雨", "柜员", "金埠支行")}
