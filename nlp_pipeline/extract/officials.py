@@ -30,8 +30,8 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给予?|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
-                              r"|[那这][天次时]|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照|到"
-                              r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们]|问(?!题)"
+                              r"|[那这][天次时]|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照"
+                              r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
                               r"|为(?!民)|过|包括|通报")
 # A character after surname + one that starts what follows the name rather than ending it (王建|在,
@@ -173,11 +173,12 @@ class OfficialsExtractor:
                 title, unit = self._title_and_unit(joined["post"], len(joined["post"]))
                 return title, unit or first_unit
         organ = {cut for m in ORGAN_IN_TITLE.finditer(phrase) for cut in range(m.start() + 1, m.end() + 1)}
+        # a unit ends after an organisation suffix, not inside a word (公司区|域经理) unless a post
+        # starts there (实验中学|校长)
         heads = [cut for cut in range(len(phrase)) if cut == 0 or (
             cut >= 2 and not re.search("[、兼]", phrase[:cut]) and cut not in organ and re.search(UNIT_SUFFIX + "$", phrase[:cut])
             and not PARTY_ORGAN_IN_TITLE.search(phrase[:cut])
             and (self.frequency.get(phrase[cut - 1:cut + 1], 0) < COMMON_WORD or phrase[cut:cut + 2] in self.posts))]
-        # not inside a word (公司区|域经理) unless a post starts there (实验中学|校长)
         for cut in [c for c in reversed(heads) if c] + [0]:
             for chain in self.title_chains:
                 if chain.fullmatch(phrase[cut:]):
