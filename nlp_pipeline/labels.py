@@ -32,11 +32,15 @@ def names() -> dict[str, str]:
     return {label.code: label.name for label in load_labels()}
 
 
-def decide(scores: dict[str, float], thresholds: dict[str, float]) -> list[str]:
-    """Codes at or above their thresholds, highest first; out_of_scope only when nothing else is."""
+def decide(scores: dict[str, float], thresholds: dict[str, float], at_least_one: bool = False) -> list[str]:
+    """Codes at or above their thresholds, highest first; out_of_scope only when nothing else is.
+    With ``at_least_one`` (a petition: it either reports conduct or is out of scope, where clean
+    minutes rightly get nothing) the top-scoring code stands in when none passes."""
     chosen = [c for c, s in scores.items() if c != OUT_OF_SCOPE and s >= thresholds[c]]
     if not chosen and scores.get(OUT_OF_SCOPE, 0.0) >= thresholds.get(OUT_OF_SCOPE, 1.0):
         chosen = [OUT_OF_SCOPE]
+    if not chosen and at_least_one and scores:
+        chosen = [max(scores, key=scores.get)]
     return sorted(chosen, key=lambda c: -scores[c])
 
 

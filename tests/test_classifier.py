@@ -53,6 +53,14 @@ def test_decide_keeps_out_of_scope_exclusive():
     assert decide({"eight_rules": 0.1, "out_of_scope": 0.2}, thresholds) == []
 
 
+def test_decide_gives_a_petition_its_top_code_when_none_passes():
+    thresholds = {c: 0.5 for c in codes()}
+    scores = {"eight_rules": 0.3, "out_of_scope": 0.2, "formalism": 0.1}
+    assert decide(scores, thresholds, at_least_one=True) == ["eight_rules"]
+    assert decide({**scores, "formalism": 0.6}, thresholds, at_least_one=True) == ["formalism"]
+    assert decide({"eight_rules": 0.1, "out_of_scope": 0.2}, thresholds, at_least_one=True) == ["out_of_scope"]
+
+
 def test_multilabel_report_counts():
     report = multilabel_report([["a"], ["a", "b"], []], [["a"], ["b"], ["b"]], ["a", "b", "c"])
     assert report["per_label"]["a"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "support": 2, "predicted": 1}

@@ -1,4 +1,5 @@
-"""Issue types: every label's score and the labels at or above their thresholds.
+"""Issue types: every label's score and the labels at or above their thresholds (a petition
+always gets one: `labels.decide`).
 
 The model is any shipped artefact whose estimator takes ``(text, words)`` pairs and
 returns per-label probabilities (the TF-IDF baseline today); it loads once in ``initialize``.
@@ -31,7 +32,8 @@ class IssueTypes:
     def _set(self, doc: Doc, scores: dict[str, float]) -> None:
         scores = {code: round(score, 4) for code, score in scores.items()}
         doc._.scores = scores
-        doc._.labels = [{"code": c, "name": self.names[c], "score": scores[c]} for c in decide(scores, self.thresholds)]
+        chosen = decide(scores, self.thresholds, at_least_one=doc._.kind == "petition")
+        doc._.labels = [{"code": c, "name": self.names[c], "score": scores[c]} for c in chosen]
 
     def __call__(self, doc: Doc) -> Doc:
         self._set(doc, self.model.scores([(doc.text, [t.text for t in doc])])[0])
