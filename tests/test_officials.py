@@ -175,6 +175,18 @@ def test_post_references_resolve_to_the_full_name(extractor):
     assert found["张书记"].title == "书记"
 
 
+def test_post_references_after_de_or_an_organisation(extractor):
+    text = "是局里的王副局长开回家的。街道城建科刘科长说不归他管。今年村主任虎德海停了补贴。班主任没有说话。"
+    found = {m.name: (m.title, m.unit) for m in extractor.extract(text, [])}
+    assert found == {"王副局长": ("副局长", None), "刘科长": ("科长", "街道城建科"), "虎德海": ("村主任", None)}
+
+
+def test_a_visitor_named_without_a_colon_is_the_petitioner(extractor):
+    found = {m.name: m.role for m in extractor.extract("来访人马进福，芨芨台村牧民。来信人向农资公司了解情况。", [])}
+    assert found == {"马进福": "petitioner"}
+    assert extractor.extract("来访人陈述（经整理）：低保被取消。", []) == []
+
+
 def test_words_that_look_like_names_are_not_people(extractor):
     assert extractor.extract("陕西省长安银行股份有限公司发布公告。", []) == []
     assert extractor.extract("禾丰区长宁街道红星社区居民。", []) == []

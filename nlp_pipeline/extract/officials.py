@@ -20,17 +20,18 @@ HAN = r"\u4e00-\u9fff"
 POST_SUFFIX = r"(?:书记|[局科处所站队校院行厂村镇乡县市省部社馆组庭团班股室区司厅场事书士段格值]长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
 UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学|[一二三四五六七八九十]中"
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
+UNIT_END = r"[局委厅院办府司行心所站村区道镇乡县市省部处科股队校会社馆场厂署室团]"  # the last character of most units
 SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.MULTILINE)
 # Words that end the text before a unit: function words, references to the writer's own or the
 # named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长, 会上局长,
-# 讨论时副局长, 以后村委会主任; but 时任), list numbers
+# 讨论时副局长, 以后村委会主任, 今年村主任; but 时任), list numbers
 # ((一)某市某局), and verbs of telling and going that no unit name in the corpus or the CCDI gold
 # contains (找了…股长, 去问…学校, 跟…队长, 碰到局长, 按照时任院长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
 # 国有, 有限公司, 为民服务中心),
 # nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给予?|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
-                              r"|[那这][天次时]|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照"
+                              r"|[那这][天次时]|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照"
                               r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
                               r"|为(?!民)|过|包括|通报")
@@ -73,16 +74,18 @@ COMMON_TWO_CHARACTER_WORD = 1000
 # Function words that never open a given name in the corpus's 2,568 three-character names: after a
 # post they begin the sentence's next words (几位班子成员都私下…, 科长来看了…).
 NOT_GIVEN_NAME_START = set("没私看都了的是在也就还被把对让给")
-NOT_NAME_START = set("原时前副党区和都")  # surnames, but far more often the word before or inside a post, or a conjunction
+# surnames, but far more often the word before or inside a post (支队长, 支委, 部门工作人员), a conjunction,
+# or the word after a post (站长位子上)
+NOT_NAME_START = set("原时前副党区和都位支门")
 # The head of a list of people: attendance (出席：, 出席董事：, 记录：党政办 赖芳), registration
-# (登记人：, 承办人：) and the signatures of a joint letter (联名人：, 反映人：), whose people are
+# (登记人：, 承办人：; not a 来访登记： heading) and the signatures of a joint letter (联名人：, 反映人：), whose people are
 # petitioners. A list runs to the end of its line, or over the following lines when the head ends one.
-ROSTER = re.compile(r"(?:出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|登记|接待|承办|经办|支委签字|签字|谈话对象"
+ROSTER = re.compile(r"(?:出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|登记(?=人|员)|接待|承办|经办|支委签字|签字|谈话对象"
                     r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人|申请人))"
                     r"(?:人员|人|员|董事|委员|职工|代表|村民)?(?:（[^（）\n]{1,6}）)?[:：]")
 # 我是…村村民卢桂芳: the writer's standing (not a post) between 我是 and the name; 我是一名退役军人，叫孙强.
 # In an interview record (答：我叫…) the speaker introduces themself but reports nothing.
-PETITIONER = re.compile(rf"(?:我叫|本人|我是[^。，\n]{{1,20}}，(?:我)?叫|我是(?:[{HAN}]{{0,25}}?(?:村民|居民|职工|员工|群众|家长|业主|农民|党员|工人))?|(?<!被)举报人[:：]\s*|(?<!被)反映人[:：]\s*|来电人[:：]\s*|来信人[:：]\s*|信访人[:：]\s*|来访人[:：]\s*|署名[:：]\s*)"
+PETITIONER = re.compile(rf"(?:我叫|本人|我是[^。，\n]{{1,20}}，(?:我)?叫|我是(?:[{HAN}\dA-Za-z]{{0,25}}?(?:村民|居民|住户|租户|商户|个体户|职工|员工|群众|家长|业主|农民|党员|工人))?|(?<!被)举报人[:：]\s*|(?<!被)反映人[:：]\s*|(?:来电|来信|信访|来访)人(?:[:：]\s*|(?=[{HAN}]{{2,3}}[，,]))|署名[:：]\s*)"
                         rf"(?P<name>[{HAN}]{{2,3}})")
 
 
@@ -121,8 +124,9 @@ class OfficialsExtractor:
                              re.compile(rf"(?:{qualified}|{generic})(?:[、兼](?:{qualified}|{generic}))*{note}")]
         self.anchor = re.compile(rf"(?:{post}|{POST_SUFFIX}){note}[ \u3000]?(?=(?:{self.surname}))")
         self.paren_title = re.compile(rf"(?P<name>(?:{self.surname})[{HAN}]{{1,2}})（(?P<title>[^（）]{{2,30}}?)）")
-        # 刘局长: at the start of a clause or after a word that takes a person as its object
-        self.post_reference = re.compile(rf"(?:(?<![{HAN}])|(?<=[找问和与说让给向对被叫是请把跟]))"
+        # 刘局长: at the start of a clause, after a word that takes a person as its object, after 的
+        # (局里的王副局长) or right after an organisation (城建科刘科长), which is then the unit
+        self.post_reference = re.compile(rf"(?:(?<![{HAN}])|(?<=[找问和与说让给向对被叫是请把跟的])|(?<={UNIT_END}))"
                                          rf"(?P<name>(?:{self.surname})(?:{post}))")
         self.conduct = [re.compile(p) for p in conduct_patterns]
 
@@ -467,10 +471,15 @@ class OfficialsExtractor:
             post = reference[len(surname):]
             if len(post) > 3 and post[0] in "省市县区乡镇村":
                 continue  # 东方村党支部书记: a place before a post, not 东方 + a post
+            if reference in self.frequency:
+                continue  # 班主任, 班组长: a word, not surname + post
             if any(n.startswith(surname) and (m.title or "").endswith(post) for n, m in found.items() if n != reference):
                 continue
             if len(post) >= 2 and not any(reference in n for n in found):
-                add(Mention(reference, post, None, "mentioned", match.start(), match.end()))
+                unit = None
+                if re.match(UNIT_END, text[match.start() - 1:match.start()]):
+                    unit = self._title_and_unit(text[:match.start()] + post, match.start() + len(post))[1]
+                add(Mention(reference, post, unit, "mentioned", match.start(), match.end()))
         if entities:
             self._with_entities(text, entities, found, add)
         for mention in found.values():
