@@ -187,6 +187,13 @@ def test_a_visitor_named_without_a_colon_is_the_petitioner(extractor):
     assert extractor.extract("来访人陈述（经整理）：低保被取消。", []) == []
 
 
+def test_minutes_of_firms_and_villages(extractor):
+    text = ("主持：党委书记、董事长 韦正林\n列席：村监委会主任 李秀芝\n一组代表 陈月娥：我没同意过。\n"
+            "韦正林：出了问题我和韦书记担着。纪委书记全程列席。责成庞宇同志作出书面说明。")
+    found = {m.name: (m.title, m.unit) for m in extractor.extract(text, [])}
+    assert found == {"韦正林": ("党委书记、董事长", None), "李秀芝": ("村监委会主任", None), "庞宇": (None, None)}
+
+
 def test_words_that_look_like_names_are_not_people(extractor):
     assert extractor.extract("陕西省长安银行股份有限公司发布公告。", []) == []
     assert extractor.extract("禾丰区长宁街道红星社区居民。", []) == []

@@ -52,11 +52,11 @@ NOT_DEPARTMENT_START = re.compile(r"原|时任|前|现任|副|常务|分管|主�
 # the unit.
 PARTY_ORGAN_IN_TITLE = re.compile(r"(?<![省市县区州盟旗])(?:党委|党组|党工委|党支部|党总支|纪委)$")
 # so do these organs, and a unit never ends inside one (落霞村|村务监督委员会主任, 龙湖苑小区|业主委员会主任)
-ORGAN_IN_TITLE = re.compile(r"村务监督委员会|业主委员会|村委会|居委会|监事会|董事会")
+ORGAN_IN_TITLE = re.compile(r"村务监督委员会|业主委员会|村委会|居委会|监委会|监事会|董事会")
 # An organ with no organisation named before it belongs to the post, as the gold writes it:
 # 乡党委书记, 监事会主席, 驻局纪检监察组组长, 外部董事, 村党支部书记, 区委常委 (a party committee named
 # by its level alone; 青沅县委 names one, and stays the unit).
-ORGAN_ONLY = re.compile(r"(?:(?:[省市县区乡镇村]|社区|街道)?(?:党委|党组|党工委|党支部|党总支|支部|纪委|纪工委|监事会|董事会|村委会|业主委员会|工会)|[省市县区乡镇村]委"
+ORGAN_ONLY = re.compile(r"(?:(?:[省市县区乡镇村]|社区|街道)?(?:党委|党组|党工委|党支部|党总支|支部|支委|纪委|纪工委|监事会|董事会|村委会|监委会|业主委员会|工会)|[省市县区乡镇村]委"
                         r"|驻[局委厅村院校办所]|外部|内部)")
 # words that name a kind of organisation, not one: the gold keeps them in the post (社区书记, 街道党工委书记;
 # 12 train mentions, none as the unit; but 集团 and 公司 stand as the unit in 25 and open the post in 5)
@@ -74,6 +74,8 @@ COMMON_TWO_CHARACTER_WORD = 1000
 # Function words that never open a given name in the corpus's 2,568 three-character names: after a
 # post they begin the sentence's next words (几位班子成员都私下…, 科长来看了…).
 NOT_GIVEN_NAME_START = set("没私看都了的是在也就还被把对让给")
+# surnames that open common words far more often than names: the word is no name (全程, 全员)
+WORD_SURNAMES = set("全")
 # surnames, but far more often the word before or inside a post (支队长, 支委, 部门工作人员), a conjunction,
 # or the word after a post (站长位子上)
 NOT_NAME_START = set("原时前副党区和都位支门")
@@ -139,6 +141,8 @@ class OfficialsExtractor:
         name = match.group()
         if "某" in name:
             return name
+        if name[0] in WORD_SURNAMES and self.frequency.get(name[:2], 0) >= WORD_AFTER_NAME:
+            return None  # 纪委书记全程列席, 全员: a word, not 全 + a given name (but 全玉成)
         if re.fullmatch(self.surname, name):
             return None  # a compound surname alone (欧阳，下周…) names nobody in full
         k = len(match.group("surname"))  # 2 for 欧阳
@@ -249,8 +253,8 @@ class OfficialsExtractor:
         glued = [m.end() for m in re.finditer(UNIT_SUFFIX, item) if m.end() >= 2][::-1]
         for offset in starts + glued:
             name = self._name_at(text, start + offset)
-            if not name:
-                continue
+            if not name or self._is_post(name):
+                continue  # 党委书记、董事长 韦正林: 董事长 opens with a surname but is the post
             rest = item[offset + len(name):]
             if (rest and not re.match(r"[ \u3000（(等）)]|同志", rest)) or (offset in glued and offset not in starts and rest):
                 continue
@@ -323,6 +327,10 @@ class OfficialsExtractor:
         for comrade in re.finditer("同志", text):
             for length in (3, 2):
                 start = comrade.start() - length
+                three = text[start:comrade.start()]
+                if (length == 3 and self.frequency.get(text[start - 1:start + 1], 0) >= WORD_AFTER_NAME
+                        and text.count(three) == text.count(text[start - 1] + three)):
+                    continue  # 责成|庞宇同志: the first character closes the word before the name (not 规定|向云飞同志, 向云飞 said alone too)
                 if start >= 0 and self._name_at(text, start) == text[start:comrade.start()]:
                     add(Mention(text[start:comrade.start()], None, None, "mentioned", start, comrade.start()))
                     break
@@ -362,6 +370,8 @@ class OfficialsExtractor:
             if (self._name_at(text, line.start("who")) != who or self.frequency.get(who, 0) >= WORD_AFTER_NAME
                     or who[-1] in "人员"):  # 来电人：, 联络员：
                 continue
+            if re.search(r"(?:党员|村民|群众|居民|组代表|村民代表)$", line.group("unit") or ""):
+                continue  # 一组代表 陈月娥：, 党员 韦晴：: people who hold no post
             unit = line.group("unit") if line.group("unit") and re.search(UNIT_SUFFIX + "$", line.group("unit")) else None
             add(Mention(who, None, unit, "mentioned", line.start("who"), line.end("who")))
 
@@ -473,7 +483,8 @@ class OfficialsExtractor:
                 continue  # 东方村党支部书记: a place before a post, not 东方 + a post
             if reference in self.frequency:
                 continue  # 班主任, 班组长: a word, not surname + post
-            if any(n.startswith(surname) and (m.title or "").endswith(post) for n, m in found.items() if n != reference):
+            if any(n.startswith(surname) and any(p.endswith(post) for p in re.split("[、兼]", m.title or ""))
+                   for n, m in found.items() if n != reference):
                 continue
             if len(post) >= 2 and not any(reference in n for n in found):
                 unit = None
