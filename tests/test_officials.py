@@ -64,7 +64,8 @@ def test_signature_and_attendance_lists(extractor):
         ("康志文", "内科主任", None, "petitioner"), ("丘德兵", None, "财务科", "petitioner"),
         ("赖秀英", None, None, "petitioner"), ("申光明", None, None, "petitioner"), ("戴秀琴", None, None, "petitioner"),
         ("鲍振宇", "董事长、党委书记", None, "mentioned"), ("马骏", None, None, "mentioned"),
-        ("杭立军", None, "市住建局", "mentioned"), ("傅芳", None, "党政办", "mentioned")}
+        ("杭立军", None, "市住建局", "mentioned"), ("傅芳", None, "党政办", "mentioned"),
+        ("汪德明", None, None, "mentioned")}  # the accused of the form's field, no petitioner
 
 
 def test_speakers_of_a_verbatim_record(extractor):
@@ -194,6 +195,25 @@ def test_minutes_of_firms_and_villages(extractor):
     assert found == {"韦正林": ("党委书记、董事长", None), "李秀芝": ("村监委会主任", None), "庞宇": (None, None)}
 
 
+def test_registration_forms_and_replies(extractor):
+    form = ("来访人：蔡满仓　性别：男\n被反映人一：葛春来\n单位职务：滍阳县辛店镇社会事务办科员\n"
+            "被反映人二：荣盛石材有限公司（私营企业）\n处理意见：已向来访人解释。")
+    found = {m.name: (m.title, m.unit, m.role) for m in extractor.extract(form, [])}
+    assert found == {"蔡满仓": (None, None, "petitioner"), "葛春来": ("科员", "滍阳县辛店镇社会事务办", "mentioned")}
+    reply = "信访事项答复意见书\n\n章德华同志：\n你于2024年3月18日来信反映，该校克扣学生营养餐。"
+    assert [(m.name, m.role) for m in extractor.extract(reply, [])] == [("章德华", "petitioner")]
+
+
+def test_signatures_of_a_joint_letter_by_teachers_or_owners(extractor):
+    text = "请组织调查核实。\n\n联名教师：\n凤鸣乡中心学校 覃志勇\n凤鸣乡双河小学 吴建国\n联系电话：（略）"
+    assert {m.name: m.role for m in extractor.extract(text, [])} == {"覃志勇": "petitioner", "吴建国": "petitioner"}
+
+
+def test_a_community_party_committee_is_part_of_the_post(extractor):
+    found = {m.name: (m.title, m.unit) for m in extractor.extract("福安社区党委书记沈桂珍不管。", [])}
+    assert found == {"沈桂珍": ("党委书记", "福安社区")}
+
+
 def test_words_that_look_like_names_are_not_people(extractor):
     assert extractor.extract("陕西省长安银行股份有限公司发布公告。", []) == []
     assert extractor.extract("禾丰区长宁街道红星社区居民。", []) == []
@@ -272,7 +292,7 @@ def test_an_interviewee_is_no_petitioner_and_a_sanction_verb_opens_no_unit(extra
     text = "问：你叫什么名字？答：我叫韩立春，是县农业农村局计财股股长。经党组会议研究，决定给予综合科科员黎明同志通报批评。"
     found = people(extractor.extract(text, []))
     assert ("韩立春", "股长", "县农业农村局计财股", "mentioned") in found
-    assert ("黎明", "综合科科员", None, "mentioned") in found
+    assert ("黎明", "科员", "综合科", "mentioned") in found
 
 
 def test_appointed_people_are_named_without_the_post_they_are_given(extractor):

@@ -27,14 +27,14 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # 讨论时副局长, 以后村委会主任, 今年村主任; but 时任), list numbers
 # ((一)某市某局), and verbs of telling and going that no unit name in the corpus or the CCDI gold
 # contains (找了…股长, 去问…学校, 跟…队长, 碰到局长, 按照时任院长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
-# 国有, 有限公司, 为民服务中心),
+# 国有, 有限公司, 为民服务中心; 赵宝森系|西城供热分公司经理, but 中文系主任),
 # nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给予?|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
                               r"|[那这][天次时]|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照"
                               r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
-                              r"|为(?!民)|过|包括|通报")
+                              r"|为(?!民)|过|包括|通报|(?<![文学理工法医史])系(?![统列])")
 # A character after surname + one that starts what follows the name rather than ending it (王建|在,
 # 王建|说); not 安 or 利, which end given names as often as they open the next word (覃永利, 佟锡安:
 # 王建|利用 and 王建|安排 are cut by the word they open).
@@ -48,9 +48,9 @@ CONJUNCTIONS = set("和与及")
 DEPARTMENT = re.compile(rf"[{HAN}]+?(?:部|办|股|科|处|室|组|队|站|所|中心)")
 NOT_DEPARTMENT_START = re.compile(r"原|时任|前|现任|副|常务|分管|主管|专职")
 # 公司原党委|书记: the party organ of an organisation belongs to the post, and so does a township's
-# as the corpus writes it (金桥镇|党委副书记); of a larger territory (广西壮族自治区党委|副书记) it is
+# and a community's, as the corpus writes them (金桥镇|党委副书记, 福安社区|党委书记); of a larger territory (广西壮族自治区党委|副书记) it is
 # the unit.
-PARTY_ORGAN_IN_TITLE = re.compile(r"(?<![省市县区州盟旗])(?:党委|党组|党工委|党支部|党总支|纪委)$")
+PARTY_ORGAN_IN_TITLE = re.compile(r"(?:(?<![省市县区州盟旗])|(?<=社区))(?:党委|党组|党工委|党支部|党总支|纪委)$")
 # so do these organs, and a unit never ends inside one (落霞村|村务监督委员会主任, 龙湖苑小区|业主委员会主任)
 ORGAN_IN_TITLE = re.compile(r"村务监督委员会|业主委员会|村委会|居委会|监委会|监事会|董事会")
 # An organ with no organisation named before it belongs to the post, as the gold writes it:
@@ -84,11 +84,20 @@ NOT_NAME_START = set("原时前副党区和都位支门")
 # petitioners. A list runs to the end of its line, or over the following lines when the head ends one.
 ROSTER = re.compile(r"(?:出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|登记(?=人|员)|接待|承办|经办|支委签字|签字|谈话对象"
                     r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人|申请人))"
-                    r"(?:人员|人|员|董事|委员|职工|代表|村民)?(?:（[^（）\n]{1,6}）)?[:：]")
+                    r"(?:人员|人|员|董事|委员|职工|代表|村民|教师|业主|群众|居民|农户|党员)?(?:（[^（）\n]{1,6}）)?[:：]")
 # 我是…村村民卢桂芳: the writer's standing (not a post) between 我是 and the name; 我是一名退役军人，叫孙强.
 # In an interview record (答：我叫…) the speaker introduces themself but reports nothing.
 PETITIONER = re.compile(rf"(?:我叫|本人|我是[^。，\n]{{1,20}}，(?:我)?叫|我是(?:[{HAN}\dA-Za-z]{{0,25}}?(?:村民|居民|住户|租户|商户|个体户|职工|员工|群众|家长|业主|农民|党员|工人))?|(?<!被)举报人[:：]\s*|(?<!被)反映人[:：]\s*|(?:来电|来信|信访|来访)人(?:[:：]\s*|(?=[{HAN}]{{2,3}}[，,]))|署名[:：]\s*)"
                         rf"(?P<name>[{HAN}]{{2,3}})")
+
+
+# A registration form (来访登记表, 12388 受理登记) names the accused in a field and their post in
+# another: 被反映人：付长顺 … 单位职务：槐溪县龙潭镇石桥村党支部书记.
+ACCUSED_FIELD = re.compile(r"(?:被反映人|被举报人|反映对象|举报对象)(?:姓名|[一二三四五六七八九十\d])?[:：][ \u3000]*")
+POST_FIELD = re.compile(r"(?:(?:工作)?单位(?:及|和)?职务|职务|工作单位)[:：][ \u3000]*(?P<post>[^\n \u3000，。；]+)")
+# A reply to a petition (答复意见书, 告知书) opens by addressing its writer: 章德华同志： … 你于…来信反映
+SALUTATION = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4}?)(?:同志|先生|女士)?[:：][ \u3000]*$", re.MULTILINE)
+ADDRESSED_PETITIONER = re.compile(r"你(?:们)?.{0,12}(?:来信|来访|来电|反映|举报|信访|投诉)")
 
 
 @dataclass
@@ -322,6 +331,32 @@ class OfficialsExtractor:
                 if title:
                     add(Mention(name, title, unit, "mentioned", opening.end(), end))
 
+    def _form_fields(self, text: str, add) -> None:
+        """The accused of a registration form, with the post its 单位职务 field (on one of the next
+        two lines) or the rest of its own line gives."""
+        for field in ACCUSED_FIELD.finditer(text):
+            value = re.match(rf"[{HAN}]{{2,4}}(?=[\s，,（(]|$)", text[field.end():])  # the field holds the name alone
+            name = value.group() if value and re.match(self.surname, value.group()) else self._name_at(text, field.end())
+            if not name or (not value and re.match(rf"{name}[{HAN}]{{2}}", text[field.end():])):
+                continue  # 被反映人：荣盛石材有限公司 names a firm
+            end = field.end() + len(name)
+            following = "\n".join(text[end:].split("\n")[:3])
+            post = POST_FIELD.search(following)
+            if post:
+                title, unit = self._title_and_unit(post["post"], len(post["post"]))
+            else:
+                title, unit = self._self_description(text, end)
+            add(Mention(name, title, unit, "mentioned", field.end(), end))
+
+    def _reply_addressee(self, text: str, add) -> None:
+        """The writer a reply to a petition addresses (章德华同志： … 你于…来信反映) is its petitioner."""
+        if not ADDRESSED_PETITIONER.search(text):
+            return
+        for line in SALUTATION.finditer(text):
+            name = self._name_at(text, line.start("name"))
+            if name == line["name"]:
+                add(Mention(name, None, None, "petitioner", line.start("name"), line.end("name")))
+
     def _comrades(self, text: str, add) -> None:
         """A name right before 同志 (庞少云同志任指挥中心副主任): official text calls only people so."""
         for comrade in re.finditer("同志", text):
@@ -446,7 +481,11 @@ class OfficialsExtractor:
         for match in PETITIONER.finditer(text):
             name = match.group("name")
             if re.match(rf"(?:{self.surname})", name):
-                name = self._name_at(text, match.start("name")) or name
+                read = self._name_at(text, match.start("name"))
+                if read is None and not re.search("[:：]", match.group()[:match.start("name") - match.start()]) \
+                        and "人" == text[match.start("name") - 1]:
+                    continue  # 已向来访人解释: a visitor named without a colon must read as a name
+                name = read or name
                 title, unit = self._self_description(text, match.start("name") + len(name))
                 role = "mentioned" if text[max(0, match.start() - 2):match.start()] == "答：" else "petitioner"
                 add(Mention(name, title, unit, role, match.start("name"), match.start("name") + len(name)))
@@ -470,12 +509,16 @@ class OfficialsExtractor:
         self._appositions(text, add)
         self._terms_of_office(text, add)
         self._appointments(text, add)
+        self._form_fields(text, add)
+        self._reply_addressee(text, add)
         for match in self.paren_title.finditer(text):
             if not self._is_post(match.group("title")):
                 continue
             add(Mention(match.group("name"), match.group("title"), None, "mentioned",
                         match.start("name"), match.end("name")))
-        for match in self.post_reference.finditer(text):
+        if entities:
+            self._with_entities(text, entities, found, add)
+        for match in self.post_reference.finditer(text):  # after the NER, whose full names they may refer to
             reference = match.group("name")
             surname = re.match(self.surname, reference).group()
             post = reference[len(surname):]
@@ -491,8 +534,6 @@ class OfficialsExtractor:
                 if re.match(UNIT_END, text[match.start() - 1:match.start()]):
                     unit = self._title_and_unit(text[:match.start()] + post, match.start() + len(post))[1]
                 add(Mention(reference, post, unit, "mentioned", match.start(), match.end()))
-        if entities:
-            self._with_entities(text, entities, found, add)
         for mention in found.values():
             self._department_to_unit(text, mention)
         alleged = bool(set(labels or []) - {OUT_OF_SCOPE})
