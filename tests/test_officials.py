@@ -214,6 +214,13 @@ def test_a_community_party_committee_is_part_of_the_post(extractor):
     assert found == {"沈桂珍": ("党委书记", "福安社区")}
 
 
+def test_a_name_said_before_its_post(extractor):
+    text = ("邝永康处长看了以后让科里分包。会上吕建波副处长提出意见，邝处长不听。"
+            "局党组成立由党组书记任组长的领导小组。")
+    found = {m.name: m.title for m in extractor.extract(text, [])}
+    assert found == {"邝永康": "处长", "吕建波": "副处长"}
+
+
 def test_words_that_look_like_names_are_not_people(extractor):
     assert extractor.extract("陕西省长安银行股份有限公司发布公告。", []) == []
     assert extractor.extract("禾丰区长宁街道红星社区居民。", []) == []

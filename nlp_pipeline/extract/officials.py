@@ -139,6 +139,9 @@ class OfficialsExtractor:
         # (局里的王副局长) or right after an organisation (城建科刘科长), which is then the unit
         self.post_reference = re.compile(rf"(?:(?<![{HAN}])|(?<=[找问和与说让给向对被叫是请把跟的])|(?<={UNIT_END}))"
                                          rf"(?P<name>(?:{self.surname})(?:{post}))")
+        # 邝永康处长, 马志坚局长: a full name with its post after it, as people say it (谈话笔录, letters)
+        self.name_then_post = re.compile(rf"(?:(?<![{HAN}])|(?<=[找问和与说让给向对被叫是请把跟的上时后]))"
+                                         rf"(?P<name>(?:{self.surname})[{HAN}]{{1,2}}?)(?P<post>(?:{post}))(?![{HAN}]*?[:：])")
         self.conduct = [re.compile(p) for p in conduct_patterns]
 
     def _name_at(self, text: str, i: int) -> str | None:
@@ -167,6 +170,8 @@ class OfficialsExtractor:
             name = name[:-1]
         if len(name) == 3 and (self.frequency.get(name[1:], 0) > COMMON_WORD or re.search(UNIT_SUFFIX + "$", name)):
             return None  # 长安银行, 长宁街道: a word or a place, not a name
+        if name[k:] in self.posts:
+            return None  # 党组书记任组长: the "given name" is a post
         if len(name) == 2 and self.frequency.get(name, 0) > COMMON_TWO_CHARACTER_WORD:
             return None  # 股长农村…, 副科长任职…: a word, not a name
         dotted = re.match(rf"[·•・][{HAN}]{{2,8}}", text[i + len(name):])
@@ -348,6 +353,17 @@ class OfficialsExtractor:
                 title, unit = self._self_description(text, end)
             add(Mention(name, title, unit, "mentioned", field.end(), end))
 
+    def _names_before_posts(self, text: str, add) -> None:
+        """A name the rules read whole, followed by its post (吕建波副处长提出…); its unit is the
+        organisation right before it, if any."""
+        for match in self.name_then_post.finditer(text):
+            name = match.group("name")
+            if (self._name_at(text, match.start("name")) != name or self.frequency.get(name, 0) >= WORD_AFTER_NAME
+                    or self.frequency.get(name[:2], 0) >= WORD_AFTER_NAME or self.frequency.get(name[1:], 0) >= WORD_AFTER_NAME
+                    or re.search("[副总正常代]", name) or name[0] == "任" or (len(name) == 2 and name in self.frequency)):
+                continue  # 成立由|党组书记, 王副|局长, 公客户|经理, 任|党组书记 (任 the verb), 应到|董事: no name
+            add(Mention(name, match.group("post"), None, "mentioned", match.start("name"), match.end("name")))
+
     def _reply_addressee(self, text: str, add) -> None:
         """The writer a reply to a petition addresses (章德华同志： … 你于…来信反映) is its petitioner."""
         if not ADDRESSED_PETITIONER.search(text):
@@ -511,6 +527,7 @@ class OfficialsExtractor:
         self._appointments(text, add)
         self._form_fields(text, add)
         self._reply_addressee(text, add)
+        self._names_before_posts(text, add)
         for match in self.paren_title.finditer(text):
             if not self._is_post(match.group("title")):
                 continue
