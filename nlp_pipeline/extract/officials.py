@@ -96,7 +96,7 @@ PETITIONER = re.compile(rf"(?:我叫|本人|我是[^。，\n]{{1,20}}，(?:我)?
 ACCUSED_FIELD = re.compile(r"(?:被反映人|被举报人|反映对象|举报对象)(?:姓名|[一二三四五六七八九十\d])?[:：][ \u3000]*")
 POST_FIELD = re.compile(r"(?:(?:工作)?单位(?:及|和)?职务|职务|工作单位)[:：][ \u3000]*(?P<post>[^\n \u3000，。；]+)")
 # A reply to a petition (答复意见书, 告知书) opens by addressing its writer: 章德华同志： … 你于…来信反映
-SALUTATION = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4}?)(?:同志|先生|女士)?[:：][ \u3000]*$", re.MULTILINE)
+SALUTATION = re.compile(rf"^(?P<name>[{HAN}]{{2,4}}?)(?:同志|先生|女士)?[:：][ \u3000]*$", re.MULTILINE)
 ADDRESSED_PETITIONER = re.compile(r"你(?:们)?.{0,12}(?:来信|来访|来电|反映|举报|信访|投诉)")
 
 
@@ -342,7 +342,7 @@ class OfficialsExtractor:
         for field in ACCUSED_FIELD.finditer(text):
             value = re.match(rf"[{HAN}]{{2,4}}(?=[\s，,（(]|$)", text[field.end():])  # the field holds the name alone
             name = value.group() if value and re.match(self.surname, value.group()) else self._name_at(text, field.end())
-            if not name or (not value and re.match(rf"{name}[{HAN}]{{2}}", text[field.end():])):
+            if not name or (not value and re.match(f"[{HAN}]{{2}}", text[field.end() + len(name):])):
                 continue  # 被反映人：荣盛石材有限公司 names a firm
             end = field.end() + len(name)
             following = "\n".join(text[end:].split("\n")[:3])
@@ -354,8 +354,7 @@ class OfficialsExtractor:
             add(Mention(name, title, unit, "mentioned", field.end(), end))
 
     def _names_before_posts(self, text: str, add) -> None:
-        """A name the rules read whole, followed by its post (吕建波副处长提出…); its unit is the
-        organisation right before it, if any."""
+        """A name the rules read whole, followed by its post (吕建波副处长提出…)."""
         for match in self.name_then_post.finditer(text):
             name = match.group("name")
             if (self._name_at(text, match.start("name")) != name or self.frequency.get(name, 0) >= WORD_AFTER_NAME
