@@ -216,9 +216,9 @@ def test_a_community_party_committee_is_part_of_the_post(extractor):
 
 def test_a_name_said_before_its_post(extractor):
     text = ("邝永康处长看了以后让科里分包。会上吕建波副处长提出意见，邝处长不听。"
-            "局党组成立由党组书记任组长的领导小组。")
+            "局党组成立由党组书记任组长的领导小组。王副局长任党组书记。副局长任建国主持。")
     found = {m.name: m.title for m in extractor.extract(text, [])}
-    assert found == {"邝永康": "处长", "吕建波": "副处长"}
+    assert found == {"邝永康": "处长", "吕建波": "副处长", "王副局长": "副局长", "任建国": "副局长"}
 
 
 def test_words_that_look_like_names_are_not_people(extractor):

@@ -508,8 +508,8 @@ class OfficialsExtractor:
         for match in self.anchor.finditer(text):
             name_start = match.end()
             name = self._name_at(text, name_start)
-            if not name:
-                continue
+            if not name or (text[name_start] == "任" and any(chain.match(text, name_start + 1) for chain in self.title_chains)):
+                continue  # 王副局长任党组书记: 任 the verb before a post, no name
             title_end = match.end() - (1 if text[match.end() - 1] in " \u3000" else 0)
             if any(text[title_end - k:title_end + 1] in self.posts for k in (2, 3, 4)):
                 continue  # the "surname" ends the post: 总会计|师认为
