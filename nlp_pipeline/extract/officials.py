@@ -223,6 +223,10 @@ class OfficialsExtractor:
             unit, title = "", unit + title
         return title, unit or None
 
+    def _serves_as(self, text: str, i: int) -> bool:
+        """Whether the surname 任 at ``i`` is the verb 'serves as', a post right after it (任党组书记)."""
+        return text[i] == "任" and any(chain.match(text, i + 1) for chain in self.title_chains)
+
     def _is_post(self, words: str) -> bool:
         return any(chain.fullmatch(words) for chain in self.title_chains)
 
@@ -359,8 +363,9 @@ class OfficialsExtractor:
             name = match.group("name")
             if (self._name_at(text, match.start("name")) != name or self.frequency.get(name, 0) >= WORD_AFTER_NAME
                     or self.frequency.get(name[:2], 0) >= WORD_AFTER_NAME or self.frequency.get(name[1:], 0) >= WORD_AFTER_NAME
-                    or re.search("[副总正常代]", name) or name[0] == "任" or (len(name) == 2 and name in self.frequency)):
-                continue  # 成立由|党组书记, 王副|局长, 公客户|经理, 任|党组书记 (任 the verb), 应到|董事: no name
+                    or re.search("[副总正常代]", name) or self._serves_as(text, match.start("name"))
+                    or (len(name) == 2 and name in self.frequency)):
+                continue  # 成立由|党组书记, 王副|局长, 公客户|经理, 任|党组书记, 应到|董事: no name
             add(Mention(name, match.group("post"), None, "mentioned", match.start("name"), match.end("name")))
 
     def _reply_addressee(self, text: str, add) -> None:
@@ -508,8 +513,8 @@ class OfficialsExtractor:
         for match in self.anchor.finditer(text):
             name_start = match.end()
             name = self._name_at(text, name_start)
-            if not name or (text[name_start] == "任" and any(chain.match(text, name_start + 1) for chain in self.title_chains)):
-                continue  # 王副局长任党组书记: 任 the verb before a post, no name
+            if not name or self._serves_as(text, name_start):
+                continue  # 王副局长任党组书记: no name
             title_end = match.end() - (1 if text[match.end() - 1] in " \u3000" else 0)
             if any(text[title_end - k:title_end + 1] in self.posts for k in (2, 3, 4)):
                 continue  # the "surname" ends the post: 总会计|师认为
