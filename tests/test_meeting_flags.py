@@ -49,6 +49,14 @@ def test_a_warning_meeting_recounting_a_case_is_not_flagged(pipeline):
     assert lesson.meeting_flags == []
 
 
+def test_the_record_of_a_warning_meeting_gets_no_issue_type_but_a_bulletin_for_warning_does(pipeline):
+    case = "县交通运输局原局长张某某多次收受施工企业老板所送礼金共计12万元，为其承揽工程提供帮助，收受购物卡，公款吃喝。"
+    record = pipeline.analyze_text("县财政局警示教育大会纪要\n会上通报了一起案例：" + case + "要求全局干部以案为鉴。")
+    assert record.labels == [] and record.scores["eight_rules"] > 0.5
+    bulletin = pipeline.analyze_text("关于一起典型案例的通报\n为加强警示教育，现将一起案例通报如下：" + case)
+    assert "eight_rules" in {label.code for label in bulletin.labels}
+
+
 def test_each_sentence_reads_the_previous_sentences_words_as_context():
     from nlp_pipeline.learn.flag_classifier import CONTEXT, in_context
 

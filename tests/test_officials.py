@@ -320,3 +320,27 @@ def test_village_and_clerical_posts_of_the_lexicon(extractor):
     text = "岩门乡包村干部刘晓峰、村委委员、报账员蒋国平到场。金埠支行柜员幸小雨作了说明。"
     assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
         ("刘晓峰", "包村干部", "岩门乡"), ("蒋国平", "村委委员、报账员", None), ("幸小雨", "柜员", "金埠支行")}
+
+
+def test_an_attendance_block_with_spaced_headings_and_one_person_per_line(extractor):
+    text = ("【主　　持】 周宏亮　镇党委书记\n【出　　席】 马玉兰　镇党委副书记、镇长\n"
+            "　　　　　 何晓东　镇党委委员、组织委员\n【记　　录】 石嘉怡　党政办干事\n\n一、春季地膜回收")
+    assert {(m.name, m.title) for m in extractor.extract(text, [])} == {
+        ("周宏亮", "镇党委书记"), ("马玉兰", "镇党委副书记、镇长"), ("何晓东", "镇党委委员、组织委员"), ("石嘉怡", "党政办干事")}
+
+
+def test_names_ending_in_lai_compound_and_hui_surnames_and_words_after_a_surname(extractor):
+    text = ("出席：副局长王春来、副局长陶玉珍。主持人：局长司徒建明。参会人员：哈斌（党组成员、副局长）。"
+            "此项会前已与褚副局长商定承包单位。三、班子成员谈体会。因标的公司长期亏损。")
+    assert {(m.name, m.title) for m in extractor.extract(text, [])} == {
+        ("王春来", "副局长"), ("陶玉珍", "副局长"), ("司徒建明", "局长"), ("哈斌", "党组成员、副局长"), ("褚副局长", "副局长")}
+
+
+def test_a_unit_starts_after_list_numbers_approvals_and_a_neighbouring_county(extractor):
+    text = ("三、岐澜市妇幼保健院原院长翟韵秋公车私用。会议同意高校学生处处长葛润之的意见。"
+            "反映邻县岩门县自然资源局局长邓某某，邻县住建局局长郝某。新华街道向阳社区党支部书记蒋春生参加。"
+            "数据管理科科长石凯列席。高新区党工委书记、管委会主任康永胜主持。")
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
+        ("翟韵秋", "原院长", "岐澜市妇幼保健院"), ("葛润之", "处长", "高校学生处"), ("邓某某", "局长", "岩门县自然资源局"),
+        ("郝某", "局长", "邻县住建局"), ("蒋春生", "党支部书记", "新华街道向阳社区"), ("石凯", "科长", "数据管理科"),
+        ("康永胜", "党工委书记、管委会主任", "高新区")}

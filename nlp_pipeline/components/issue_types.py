@@ -1,5 +1,6 @@
 """Issue types: every label's score and the labels at or above their thresholds (a petition
-always gets one: `labels.decide`).
+always gets one: `labels.decide`; the record of a study or warning-education meeting, which
+recounts other people's cases, gets none: `extract.lesson`).
 
 The model is any shipped artefact whose estimator takes ``(text, words)`` pairs and
 returns per-label probabilities (the TF-IDF baseline today); it loads once in ``initialize``.
@@ -13,13 +14,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import artefacts
+from ..extract.lesson import LessonOpening
 from ..labels import decide, names
 
 
 class IssueTypes:
-    def __init__(self, name: str, model: str):
+    def __init__(self, name: str, model: str, lesson: str):
         self.name = name
         self.model_dir = Path(model)
+        self.lesson = LessonOpening.from_config(Path(lesson))
         self.model = None
         self.thresholds: dict[str, float] = {}
         self.names: dict[str, str] = {}
@@ -32,7 +35,7 @@ class IssueTypes:
     def _set(self, doc: Doc, scores: dict[str, float]) -> None:
         scores = {code: round(score, 4) for code, score in scores.items()}
         doc._.scores = scores
-        chosen = decide(scores, self.thresholds, at_least_one=doc._.kind == "petition")
+        chosen = [] if self.lesson.is_record(doc.text) else decide(scores, self.thresholds, at_least_one=doc._.kind == "petition")
         doc._.labels = [{"code": c, "name": self.names[c], "score": scores[c]} for c in chosen]
 
     def __call__(self, doc: Doc) -> Doc:
@@ -47,6 +50,7 @@ class IssueTypes:
                 yield doc
 
 
-@Language.factory("issue_types", default_config={"model": "${paths.models}/issue_types_tfidf"})
-def make_issue_types(nlp: Language, name: str, model: str) -> IssueTypes:
-    return IssueTypes(name, model)
+@Language.factory("issue_types", default_config={"model": "${paths.models}/issue_types_tfidf",
+                                                 "lesson": "${paths.configs}/meeting_flags.yaml"})
+def make_issue_types(nlp: Language, name: str, model: str, lesson: str) -> IssueTypes:
+    return IssueTypes(name, model, lesson)

@@ -25,16 +25,16 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # Words that end the text before a unit: function words, references to the writer's own or the
 # named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长, 会上局长,
 # 讨论时副局长, 以后村委会主任, 今年村主任; but 时任), list numbers
-# ((一)某市某局), and verbs of telling and going that no unit name in the corpus or the CCDI gold
+# ((一)某市某局, 三、岐澜市…), and verbs of telling and going that no unit name in the corpus or the CCDI gold
 # contains (找了…股长, 去问…学校, 跟…队长, 碰到局长, 按照时任院长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
-# 国有, 有限公司, 为民服务中心; 赵宝森系|西城供热分公司经理, but 中文系主任),
-# nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
-STOP_BEFORE_UNIT = re.compile(r"的|是|向|对(?!外)|把|被|在|给予?|将|请|据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
+# 国有, 有限公司, 为民服务中心, 向阳社区; 赵宝森系|西城供热分公司经理, but 中文系主任; 会议同意…, 推荐…, 人选中…,
+# 邻县岩门县… but 邻县住建局, 邻市某县水务局), nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
+STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予?|将|请|(?<!数)据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
                               r"|[那这][天次时]|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照"
-                              r"|（[一二三四五六七八九十\d]+）|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
+                              r"|（[一二三四五六七八九十\d]+）|^[一二三四五六七八九十]+、|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
-                              r"|为(?!民)|过|包括|通报|(?<![文学理工法医史])系(?![统列])")
+                              r"|为(?!民)|过|包括|通报|(?<![文学理工法医史])系(?![统列])|同意|推荐|(?<=[选单])中|邻[省市县区](?=[^某\W]{1,4}?[县区乡镇村])")
 # A character after surname + one that starts what follows the name rather than ending it (王建|在,
 # 王建|说); not 安 or 利, which end given names as often as they open the next word (覃永利, 佟锡安:
 # 王建|利用 and 王建|安排 are cut by the word they open).
@@ -42,6 +42,9 @@ NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向�
 # 和, 与, 及 join two people (王建和李明) unless the name ends there: followed by what follows a name
 # (孙玉和受到…, 谭季和，), they are its last character.
 CONJUNCTIONS = set("和与及")
+# 来 ends given names (石春来, 祁东来) as often as it opens what follows one: it is the name's when
+# punctuation, a space or the line's end comes right after it (副局长王春来、…).
+NAME_END_BEFORE_PUNCTUATION = set("来")
 # A department written into a post right after its organisation (市纪委监委 + 派驻第六纪检监察组组长)
 # belongs to the unit. Without an organisation before it, the corpus keeps 驻局纪检监察组组长 or
 # 财务部经理 whole as the title (13 of 18 such dev mentions), and so does this.
@@ -50,7 +53,7 @@ NOT_DEPARTMENT_START = re.compile(r"原|时任|前|现任|副|常务|分管|主�
 # 公司原党委|书记: the party organ of an organisation belongs to the post, and so does a township's
 # and a community's, as the corpus writes them (金桥镇|党委副书记, 福安社区|党委书记); of a larger territory (广西壮族自治区党委|副书记) it is
 # the unit.
-PARTY_ORGAN_IN_TITLE = re.compile(r"(?:(?<![省市县区州盟旗])|(?<=社区))(?:党委|党组|党工委|党支部|党总支|纪委)$")
+PARTY_ORGAN_IN_TITLE = re.compile(r"(?:(?<![省市县区州盟旗])|(?<=社区)|(?<=开发区)|(?<=新区)|(?<=园区))(?:党委|党组|党工委|党支部|党总支|纪委)$")
 # so do these organs, and a unit never ends inside one (落霞村|村务监督委员会主任, 龙湖苑小区|业主委员会主任)
 ORGAN_IN_TITLE = re.compile(r"村务监督委员会|业主委员会|村委会|居委会|监委会|监事会|董事会")
 # An organ with no organisation named before it belongs to the post, as the gold writes it:
@@ -74,17 +77,24 @@ COMMON_TWO_CHARACTER_WORD = 1000
 # Function words that never open a given name in the corpus's 2,568 three-character names: after a
 # post they begin the sentence's next words (几位班子成员都私下…, 科长来看了…).
 NOT_GIVEN_NAME_START = set("没私看都了的是在也就还被把对让给")
-# surnames that open common words far more often than names: the word is no name (全程, 全员)
-WORD_SURNAMES = set("全")
+# surnames that open common words far more often than names: the word is no name (全程, 全员, 商定, 商量)
+WORD_SURNAMES = set("全商")
 # surnames, but far more often the word before or inside a post (支队长, 支委, 部门工作人员), a conjunction,
 # or the word after a post (站长位子上)
 NOT_NAME_START = set("原时前副党区和都位支门")
 # The head of a list of people: attendance (出席：, 出席董事：, 记录：党政办 赖芳), registration
 # (登记人：, 承办人：; not a 来访登记： heading) and the signatures of a joint letter (联名人：, 反映人：), whose people are
 # petitioners. A list runs to the end of its line, or over the following lines when the head ends one.
-ROSTER = re.compile(r"(?:出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|登记(?=人|员)|接待|承办|经办|支委签字|签字|谈话对象"
+def _spaced(words: str) -> str:
+    """Alternatives whose characters may be spread apart by spaces, as a 纪要 aligns its headings (主　　持：)."""
+    return "|".join("[ \u3000]*".join(word) for word in words.split("|"))
+
+
+ROSTER = re.compile(r"(?:" + _spaced("出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会") + r"|登记(?=人|员)|接待|承办|经办|支委签字|签字|谈话对象"
                     r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人|申请人))"
-                    r"(?:人员|人|员|董事|委员|职工|代表|村民|教师|业主|群众|居民|农户|党员)?(?:（[^（）\n]{1,6}）)?[:：]")
+                    r"(?:人员|人|员|董事|委员|职工|代表|村民|教师|业主|群众|居民|农户|党员)?(?:（[^（）\n]{1,6}）)?[:：】]")
+# a line of an attendance list that goes on from the line above: a name, a space or bracket, no field of its own
+LISTED_PERSON_LINE = re.compile(rf"[ \u3000]*[{HAN}]{{2,4}}[ \u3000（(][^:：】。\n]*$")
 # 我是…村村民卢桂芳: the writer's standing (not a post) between 我是 and the name; 我是一名退役军人，叫孙强.
 # In an interview record (答：我叫…) the speaker introduces themself but reports nothing.
 PETITIONER = re.compile(rf"(?:我叫|本人|我是[^。，\n]{{1,20}}，(?:我)?叫|我是(?:[{HAN}\dA-Za-z]{{0,25}}?(?:村民|居民|住户|租户|商户|个体户|职工|员工|群众|家长|业主|农民|党员|工人))?|(?<!被)举报人[:：]\s*|(?<!被)反映人[:：]\s*|(?:来电|来信|信访|来访)人(?:[:：]\s*|(?=[{HAN}]{{2,3}}[，,]))|署名[:：]\s*)"
@@ -163,9 +173,12 @@ class OfficialsExtractor:
         ahead = text[i + k + 1:i + k + 3]  # a word read from the given name's second character (王建|设局)
         rest = text[i + k + 2:i + k + 4]  # and a word after the given name's third (覃爱民|主持, 余建平|反映)
         after = text[i + k + 2:i + k + 3]
-        ends_name = name[-1] in CONJUNCTIONS and (not re.match(f"[{HAN}]", after) or after in NAME_TAIL_STOP - CONJUNCTIONS)
+        ends_name = ((name[-1] in CONJUNCTIONS and (not re.match(f"[{HAN}]", after) or after in NAME_TAIL_STOP - CONJUNCTIONS))
+                     or (name[-1] in NAME_END_BEFORE_PUNCTUATION and not re.match(f"[{HAN}]", after)))
         reads_on = (len(ahead) == 2 and self.frequency.get(ahead, 0) >= WORD_AFTER_NAME
                     and self.frequency.get(rest, 0) < WORD_AFTER_NAME)
+        if len(name) == k + 2 and name[-1] in NAME_TAIL_STOP and self.frequency.get(name[k:], 0) >= COMMON_TWO_CHARACTER_WORD:
+            return None  # 班子成员谈体会: the surname before a word that a stop character closes
         if len(name) == k + 2 and not ends_name and (name[-1] in NAME_TAIL_STOP or reads_on):
             name = name[:-1]
         if len(name) == 3 and (self.frequency.get(name[1:], 0) > COMMON_WORD or re.search(UNIT_SUFFIX + "$", name)):
@@ -292,9 +305,15 @@ class OfficialsExtractor:
             role = "petitioner" if roster.group("petitioners") else "mentioned"
             line_end = text.find("\n", roster.end())
             line_end = len(text) if line_end < 0 else line_end
-            if text[roster.end():line_end].strip():  # the list on its own line ends with its sentence
-                sentence_end = text.find("。", roster.end(), line_end)
-                lines = [(roster.end(), line_end if sentence_end < 0 else sentence_end)]
+            if text[roster.end():line_end].strip():  # the list on its own line ends with its sentence,
+                sentence_end = text.find("。", roster.end(), line_end)  # or goes on over lines that
+                lines = [(roster.end(), line_end if sentence_end < 0 else sentence_end)]  # hold one
+                cursor = line_end + 1  # person each (【出　　席】 马玉兰　镇长 / 　　　　　喇文军　副镇长)
+                for line in text[cursor:].split("\n") if sentence_end < 0 else ():
+                    if not LISTED_PERSON_LINE.match(line):
+                        break
+                    lines.append((cursor, cursor + len(line)))
+                    cursor += len(line) + 1
             else:  # the list is on the lines below, one person per line, to the first blank line
                 lines, cursor = [], line_end + 1
                 for line in text[cursor:].split("\n"):
@@ -303,13 +322,19 @@ class OfficialsExtractor:
                     lines.append((cursor, cursor + len(line)))
                     cursor += len(line) + 1
             for line_start, stop in lines:
+                previous = None
                 for item in re.finditer(r"(?:[^、，,；;。\n（(]|[（(][^）)\n]*[）)])+", text[line_start:stop]):
                     lead = len(item.group()) - len(item.group().lstrip())
                     mention = self._list_item(text, line_start + item.start() + lead, line_start + item.end())
                     if mention is None:
+                        if (previous and previous.title and text[line_start + item.start() - 1] == "、"
+                                and text[previous.end:line_start + item.start() - 1].strip() == previous.title
+                                and self._is_post(item.group())):
+                            previous.title += "、" + item.group()  # 马玉兰　镇党委副书记、镇长: one person's posts
                         continue
                     mention.role = role
                     add(mention)
+                    previous = mention
         for mention in list(found.values()):
             cursor = mention.end
             while mention.title and text[cursor:cursor + 1] == "、":
@@ -437,6 +462,7 @@ class OfficialsExtractor:
         at_end = {end: (start, kind) for start, end, kind in entities}
         taken = [(m.start, m.end) for m in found.values()]
         for start, end, kind in entities:
+            end = start + len(re.match(rf"[{HAN}·]*", text[start:end]).group())  # 卢思琪|\n: a name is Han characters
             if kind != "name" or any(s < end and start < e for s, e in taken):
                 continue
             surname = re.match(rf"(?:{self.surname})", text[start:end])
@@ -545,8 +571,8 @@ class OfficialsExtractor:
             post = reference[len(surname):]
             if len(post) > 3 and post[0] in "省市县区乡镇村":
                 continue  # 东方村党支部书记: a place before a post, not 东方 + a post
-            if reference in self.frequency:
-                continue  # 班主任, 班组长: a word, not surname + post
+            if reference in self.frequency or self.frequency.get(reference[:2], 0) >= COMMON_WORD:
+                continue  # 班主任, 班组长, 公司|长期: a word, not surname + post
             if any(n.startswith(surname) and any(p.endswith(post) for p in re.split("[、兼]", m.title or ""))
                    for n, m in found.items() if n != reference):
                 continue
