@@ -344,3 +344,16 @@ def test_a_unit_starts_after_list_numbers_approvals_and_a_neighbouring_county(ex
         ("翟韵秋", "原院长", "岐澜市妇幼保健院"), ("葛润之", "处长", "高校学生处"), ("邓某某", "局长", "岩门县自然资源局"),
         ("郝某", "局长", "邻县住建局"), ("蒋春生", "党支部书记", "新华街道向阳社区"), ("石凯", "科长", "数据管理科"),
         ("康永胜", "党工委书记、管委会主任", "高新区")}
+
+
+def test_signatures_separated_by_spaces_and_spaced_out_list_heads(extractor):
+    text = "联名人：邹德明 邹桂兰 邹海生 等37人\n列 席 人：镇农业农村服务中心主任常立新\n记 录 人：党政办主任么艳华\n\n一、秋季"
+    assert {(m.name, m.title, m.unit, m.role) for m in extractor.extract(text, [])} == {
+        ("邹德明", None, None, "petitioner"), ("邹桂兰", None, None, "petitioner"), ("邹海生", None, None, "petitioner"),
+        ("常立新", "主任", "镇农业农村服务中心", "mentioned"), ("么艳华", "主任", "党政办", "mentioned")}
+
+
+def test_a_clauses_opening_but_and_a_time_word_are_no_part_of_a_unit(extractor):
+    text = "学校开了个教代会，可会一开始校长殷志远就说定了。按规定要告知，可村务监督委员会主任曹长青说他不知道。"
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
+        ("殷志远", "校长", None), ("曹长青", "村务监督委员会主任", None)}

@@ -24,14 +24,14 @@ UNIT_END = r"[局委厅院办府司行心所站村区道镇乡县市省部处科
 SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.MULTILINE)
 # Words that end the text before a unit: function words, references to the writer's own or the
 # named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长, 会上局长,
-# 讨论时副局长, 以后村委会主任, 今年村主任; but 时任), list numbers
-# ((一)某市某局, 三、岐澜市…), and verbs of telling and going that no unit name in the corpus or the CCDI gold
+# 讨论时副局长, 以后村委会主任, 今年村主任, 一开始校长; but 时任), list numbers
+# ((一)某市某局, 三、岐澜市…), a clause's opening 可 (可村务监督委员会主任…), and verbs of telling and going that no unit name in the corpus or the CCDI gold
 # contains (找了…股长, 去问…学校, 跟…队长, 碰到局长, 按照时任院长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
 # 国有, 有限公司, 为民服务中心, 向阳社区; 赵宝森系|西城供热分公司经理, but 中文系主任; 会议同意…, 推荐…, 人选中…,
 # 邻县岩门县… but 邻县住建局, 邻市某县水务局), nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予?|将|请|(?<!数)据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
-                              r"|[那这][天次时]|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照"
+                              r"|[那这][天次时]|一开始|^可(?![以能口克])|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照"
                               r"|（[一二三四五六七八九十\d]+）|^[一二三四五六七八九十]+、|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
                               r"|为(?!民)|过|包括|通报|(?<![文学理工法医史])系(?![统列])|同意|推荐|(?<=[选单])中|邻[省市县区](?=[^某\W]{1,4}?[县区乡镇村])")
@@ -90,9 +90,9 @@ def _spaced(words: str) -> str:
     return "|".join("[ \u3000]*".join(word) for word in words.split("|"))
 
 
-ROSTER = re.compile(r"(?:" + _spaced("出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会") + r"|登记(?=人|员)|接待|承办|经办|支委签字|签字|谈话对象"
+ROSTER = re.compile(r"(?:" + _spaced("出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|接待|承办|经办") + r"|登记(?=[ \u3000]*[人员])|支委签字|签字|谈话对象"
                     r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人|申请人))"
-                    r"(?:人员|人|员|董事|委员|职工|代表|村民|教师|业主|群众|居民|农户|党员)?(?:（[^（）\n]{1,6}）)?[:：】]")
+                    r"(?:[ \u3000]*(?:人员|人|员|董事|委员|职工|代表|村民|教师|业主|群众|居民|农户|党员))?(?:（[^（）\n]{1,6}）)?[ \u3000]*[:：】]")
 # a line of an attendance list that goes on from the line above: a name, a space or bracket, no field of its own
 LISTED_PERSON_LINE = re.compile(rf"[ \u3000]*[{HAN}]{{2,4}}[ \u3000（(][^:：】。\n]*$")
 # 我是…村村民卢桂芳: the writer's standing (not a post) between 我是 and the name; 我是一名退役军人，叫孙强.
@@ -298,6 +298,15 @@ class OfficialsExtractor:
             return Mention(name, title, unit, "mentioned", start + offset, start + offset + len(name))
         return None
 
+    def _items(self, text: str, start: int, stop: int) -> list[re.Match]:
+        """The items of a list line: split at 、，；, and at spaces too when every word between
+        them reads whole as a name (联名人：邹德明 邹桂兰 邹海生 等37人)."""
+        line = text[start:stop]
+        words = [w for w in re.finditer(r"[^ \u3000]+", line) if not re.fullmatch(r"等\d*[人户名位]?", w.group())]
+        if len(words) >= 3 and all(self._name_at(text, start + w.start()) == w.group() for w in words):
+            return words
+        return list(re.finditer(r"(?:[^、，,；;。\n（(]|[（(][^）)\n]*[）)])+", line))
+
     def _rosters_and_lists(self, text: str, found: dict, add) -> None:
         """People in attendance lists and signature lists, and names listed after a titled one
         (副局长 葛春燕、罗天明: both 副局长)."""
@@ -323,7 +332,7 @@ class OfficialsExtractor:
                     cursor += len(line) + 1
             for line_start, stop in lines:
                 previous = None
-                for item in re.finditer(r"(?:[^、，,；;。\n（(]|[（(][^）)\n]*[）)])+", text[line_start:stop]):
+                for item in self._items(text, line_start, stop):
                     lead = len(item.group()) - len(item.group().lstrip())
                     mention = self._list_item(text, line_start + item.start() + lead, line_start + item.end())
                     if mention is None:
