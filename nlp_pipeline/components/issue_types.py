@@ -35,7 +35,10 @@ class IssueTypes:
     def _set(self, doc: Doc, scores: dict[str, float]) -> None:
         scores = {code: round(score, 4) for code, score in scores.items()}
         doc._.scores = scores
-        chosen = [] if self.lesson.is_record(doc.text) else decide(scores, self.thresholds, at_least_one=doc._.kind == "petition")
+        if self.lesson.is_record(doc.text):
+            chosen = []
+        else:
+            chosen = decide(scores, self.thresholds, at_least_one=doc._.kind == "petition")
         doc._.labels = [{"code": c, "name": self.names[c], "score": scores[c]} for c in chosen]
 
     def __call__(self, doc: Doc) -> Doc:

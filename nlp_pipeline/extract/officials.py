@@ -25,8 +25,8 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # Words that end the text before a unit: function words, references to the writer's own or the
 # named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长, 会上局长,
 # 讨论时副局长, 以后村委会主任, 今年村主任, 一开始校长; but 时任), list numbers
-# ((一)某市某局, 三、岐澜市…), a clause's opening 可 (可村务监督委员会主任…), and verbs of telling and going that no unit name in the corpus or the CCDI gold
-# contains (找了…股长, 去问…学校, 跟…队长, 碰到局长, 按照时任院长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
+# ((一)某市某局, 三、岐澜市…), a clause's opening 可 (可村务监督委员会主任…), and verbs of telling
+# and going that no unit name in the corpus or the CCDI gold contains (找了…股长, 去问…学校, 跟…队长, 碰到局长, 按照时任院长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
 # 国有, 有限公司, 为民服务中心, 向阳社区; 赵宝森系|西城供热分公司经理, but 中文系主任; 会议同意…, 推荐…, 人选中…,
 # 邻县岩门县… but 邻县住建局, 邻市某县水务局), nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予?|将|请|(?<!数)据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
@@ -50,9 +50,9 @@ NAME_END_BEFORE_PUNCTUATION = set("来")
 # 财务部经理 whole as the title (13 of 18 such dev mentions), and so does this.
 DEPARTMENT = re.compile(rf"[{HAN}]+?(?:部|办|股|科|处|室|组|队|站|所|中心)")
 NOT_DEPARTMENT_START = re.compile(r"原|时任|前|现任|副|常务|分管|主管|专职")
-# 公司原党委|书记: the party organ of an organisation belongs to the post, and so does a township's
-# and a community's, as the corpus writes them (金桥镇|党委副书记, 福安社区|党委书记); of a larger territory (广西壮族自治区党委|副书记) it is
-# the unit.
+# 公司原党委|书记: the party organ of an organisation belongs to the post, and so does a township's,
+# a community's and a development zone's, as the corpus writes them (金桥镇|党委副书记, 福安社区|党委书记,
+# 高新区|党工委书记); of a larger territory (广西壮族自治区党委|副书记) it is the unit.
 PARTY_ORGAN_IN_TITLE = re.compile(r"(?:(?<![省市县区州盟旗])|(?<=社区)|(?<=开发区)|(?<=新区)|(?<=园区))(?:党委|党组|党工委|党支部|党总支|纪委)$")
 # so do these organs, and a unit never ends inside one (落霞村|村务监督委员会主任, 龙湖苑小区|业主委员会主任)
 ORGAN_IN_TITLE = re.compile(r"村务监督委员会|业主委员会|村委会|居委会|监委会|监事会|董事会")
@@ -314,10 +314,12 @@ class OfficialsExtractor:
             role = "petitioner" if roster.group("petitioners") else "mentioned"
             line_end = text.find("\n", roster.end())
             line_end = len(text) if line_end < 0 else line_end
-            if text[roster.end():line_end].strip():  # the list on its own line ends with its sentence,
-                sentence_end = text.find("。", roster.end(), line_end)  # or goes on over lines that
-                lines = [(roster.end(), line_end if sentence_end < 0 else sentence_end)]  # hold one
-                cursor = line_end + 1  # person each (【出　　席】 马玉兰　镇长 / 　　　　　喇文军　副镇长)
+            if text[roster.end():line_end].strip():
+                # the list on the head's line ends with its sentence, or goes on over the lines below
+                # that hold one person each (【出　　席】 马玉兰　镇长 / 　　　　　喇文军　副镇长)
+                sentence_end = text.find("。", roster.end(), line_end)
+                lines = [(roster.end(), line_end if sentence_end < 0 else sentence_end)]
+                cursor = line_end + 1
                 for line in text[cursor:].split("\n") if sentence_end < 0 else ():
                     if not LISTED_PERSON_LINE.match(line):
                         break

@@ -3,7 +3,8 @@
 Minutes, petitions and other papers differ in layout and formulae (会议纪要, 参会人员, 议定;
 举报, 恳请, 此致敬礼; 通报, 特此通知) more than in topic, so character 2-4-grams (no single
 characters, which carry topic) with a multinomial logistic regression separate them; its
-probabilities are the kind scores. Range and C were chosen on the dev split (stop 26, README).
+probabilities are the kind scores. C was chosen on the dev split; the n-gram ranges tied there
+(README, stop 26).
 """
 
 import datetime
