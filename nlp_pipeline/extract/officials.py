@@ -20,18 +20,19 @@ HAN = r"\u4e00-\u9fff"
 POST_SUFFIX = r"(?:书记|[局科处所站队校院行厂村镇乡县市省部社馆组庭团班股室区司厅场事书士段格值]长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
 UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学|[一二三四五六七八九十]中"
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
+LEGAL_FORMS = {"有限公司", "有限责任公司", "股份有限公司"}  # what a company's full name adds to its short one
 UNIT_END = r"[局委厅院办府司行心所站村区道镇乡县市省部处科股队校会社馆场厂署室团]"  # the last character of most units
 SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.MULTILINE)
 # Words that end the text before a unit: function words, references to the writer's own or the
 # named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长, 会上局长,
-# 讨论时副局长, 以后村委会主任, 今年村主任, 一开始校长; but 时任), list numbers
+# 讨论时副局长, 以后村委会主任, 今年村主任, 一开始校长, 10月初副场长; but 时任), list numbers
 # ((一)某市某局, 三、岐澜市…), a clause's opening 可 (可村务监督委员会主任…), and verbs of telling
-# and going that no unit name in the corpus or the CCDI gold contains (找了…股长, 去问…学校, 跟…队长, 碰到局长, 按照时任院长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
+# and going that no unit name in the corpus or the CCDI gold contains (找了…股长, 去问…学校, 跟…队长, 碰到局长, 安排…站长, 指定…网格员, 按照时任院长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
 # 国有, 有限公司, 为民服务中心, 向阳社区; 赵宝森系|西城供热分公司经理, but 中文系主任; 会议同意…, 推荐…, 人选中…,
 # 邻县岩门县… but 邻县住建局, 邻市某县水务局), nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予?|将|请|(?<!数)据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
-                              r"|[那这][天次时]|一开始|^可(?![以能口克])|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照"
+                              r"|[那这][天次时]|一开始|^可(?![以能口克])|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照|[月年][初底末]|[上中下]旬|安排|指定"
                               r"|（[一二三四五六七八九十\d]+）|^[一二三四五六七八九十]+、|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
                               r"|为(?!民)|过|包括|通报|(?<![文学理工法医史])系(?![统列])|同意|推荐|(?<=[选单])中|邻[省市县区](?=[^某\W]{1,4}?[县区乡镇村])")
@@ -85,6 +86,14 @@ NOT_NAME_START = set("原时前副党区和都位支门")
 # The head of a list of people: attendance (出席：, 出席董事：, 记录：党政办 赖芳), registration
 # (登记人：, 承办人：; not a 来访登记： heading) and the signatures of a joint letter (联名人：, 反映人：), whose people are
 # petitioners. A list runs to the end of its line, or over the following lines when the head ends one.
+def _extends(short: str | None, full: str | None) -> bool:
+    """A later mention that writes the same post or organisation in full: a headline's 副局长 against
+    the text's 党组成员、副局长, 水务投资集团 against 水务投资集团有限公司."""
+    if not short or not full:
+        return False
+    return full.endswith("、" + short) or (full.startswith(short) and full[len(short):] in LEGAL_FORMS)
+
+
 def _spaced(words: str) -> str:
     """Alternatives whose characters may be spread apart by spaces, as a 纪要 aligns its headings (主　　持：)."""
     return "|".join("[ \u3000]*".join(word) for word in words.split("|"))
@@ -530,8 +539,8 @@ class OfficialsExtractor:
             if known is None:
                 found[mention.name] = mention
             else:
-                known.title = known.title or mention.title
-                known.unit = known.unit or mention.unit
+                known.title = mention.title if _extends(known.title, mention.title) else known.title or mention.title
+                known.unit = mention.unit if _extends(known.unit, mention.unit) else known.unit or mention.unit
                 if mention.role == "petitioner" or (mention.role == "subject" and known.role == "mentioned"):
                     known.role = mention.role
 
