@@ -32,7 +32,7 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # 邻县岩门县… but 邻县住建局, 邻市某县水务局), nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予?|将|请|(?<!数)据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
-                              r"|[那这][天次时]|一开始|^可(?![以能口克])|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照|[月年][初底末]|[上中下]旬|安排|指定"
+                              r"|[那这][天次时]|一开始|^可(?![以能口克])|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照|[月年][初底末]|[上中下]旬|安排|指定|经(?=时任)"
                               r"|（[一二三四五六七八九十\d]+）|^[一二三四五六七八九十]+、|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
                               r"|为(?!民)|过|包括|通报|(?<![文学理工法医史])系(?![统列])|同意|推荐|(?<=[选单])中|邻[省市县区](?=[^某\W]{1,4}?[县区乡镇村])")
@@ -84,25 +84,20 @@ WORD_SURNAMES = set("全商")
 # or the word after a post (站长位子上)
 NOT_NAME_START = set("原时前副党区和都位支门")
 # The head of a list of people: attendance (出席：, 出席董事：, 记录：党政办 赖芳), registration
-# (登记人：, 承办人：; not a 来访登记： heading) and the signatures of a joint letter (联名人：, 反映人：), whose people are
-# petitioners. A list runs to the end of its line, or over the following lines when the head ends one.
-def _extends(short: str | None, full: str | None) -> bool:
-    """A later mention that writes the same post or organisation in full: a headline's 副局长 against
-    the text's 党组成员、副局长, 水务投资集团 against 水务投资集团有限公司."""
-    if not short or not full:
-        return False
-    return full.endswith("、" + short) or (full.startswith(short) and full[len(short):] in LEGAL_FORMS)
-
-
+# (登记人：, 承办人：; not a 来访登记： heading) and the signatures of a joint letter (联名人：, 反映人：, and at the
+# letter's end 柳庄村村民：, 第三管理区职工：, 业主代表：), whose people are petitioners. A list runs to the end of
+# its line, or over the following lines when the head ends one.
 def _spaced(words: str) -> str:
     """Alternatives whose characters may be spread apart by spaces, as a 纪要 aligns its headings (主　　持：)."""
     return "|".join("[ \u3000]*".join(word) for word in words.split("|"))
 
 
 ROSTER = re.compile(r"(?:" + _spaced("出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|接待|承办|经办") + r"|登记(?=[ \u3000]*[人员])|支委签字|签字|谈话对象"
-                    r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人|申请人))"
+                    r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人|申请人"
+                    r"|(?P<signers>(?m:^)[^\n：:。，！？]{0,24}?(?:村民|居民|职工|工人|教师|家长|业主|牧户|农户|群众)(?:和[^\n：:、，]{1,3})?(?:代表)?)))"
                     r"(?:[ \u3000]*(?:人员|人|员|董事|委员|职工|代表|村民|教师|业主|群众|居民|农户|党员))?(?:（[^（）\n]{1,6}）)?[ \u3000]*[:：】]")
 # a line of an attendance list that goes on from the line above: a name, a space or bracket, no field of its own
+SIGNATURE_TAIL = 40  # at most a date line after a letter's signatures
 LISTED_PERSON_LINE = re.compile(rf"[ \u3000]*[{HAN}]{{2,4}}[ \u3000（(][^:：】。\n]*$")
 # 我是…村村民卢桂芳: the writer's standing (not a post) between 我是 and the name; 我是一名退役军人，叫孙强.
 # In an interview record (答：我叫…) the speaker introduces themself but reports nothing.
@@ -117,6 +112,15 @@ POST_FIELD = re.compile(r"(?:(?:工作)?单位(?:及|和)?职务|职务|工作�
 # A reply to a petition (答复意见书, 告知书) opens by addressing its writer: 章德华同志： … 你于…来信反映
 SALUTATION = re.compile(rf"^(?P<name>[{HAN}]{{2,4}}?)(?:同志|先生|女士)?[:：][ \u3000]*$", re.MULTILINE)
 ADDRESSED_PETITIONER = re.compile(r"你(?:们)?.{0,12}(?:来信|来访|来电|反映|举报|信访|投诉)")
+
+
+def _extends(short: str | None, full: str | None) -> bool:
+    """A later mention that writes the same post or organisation in full: a headline's 副局长 against
+    the text's 党组成员、副局长, 水务投资集团 against 水务投资集团有限公司, 市供销社 against 潆川市供销社."""
+    if not short or not full:
+        return False
+    return (full.endswith("、" + short) or (full.startswith(short) and full[len(short):] in LEGAL_FORMS)
+            or (full.endswith(short) and short[0] in "省市州县区"))
 
 
 @dataclass
@@ -172,6 +176,8 @@ class OfficialsExtractor:
         name = match.group()
         if "某" in name:
             return name
+        if any(pattern.match(text, i) for pattern in self.conduct):
+            return None  # 主任索要好处费: the "surname" opens a conduct phrase
         if name[0] in WORD_SURNAMES and self.frequency.get(name[:2], 0) >= WORD_AFTER_NAME:
             return None  # 纪委书记全程列席, 全员: a word, not 全 + a given name (but 全玉成)
         if re.fullmatch(self.surname, name):
@@ -323,6 +329,8 @@ class OfficialsExtractor:
             role = "petitioner" if roster.group("petitioners") else "mentioned"
             line_end = text.find("\n", roster.end())
             line_end = len(text) if line_end < 0 else line_end
+            if roster.group("signers") and len(text) - line_end > SIGNATURE_TAIL:
+                continue  # 村民代表：… inside a text is a speaker or attendance, not the letter's signatures
             if text[roster.end():line_end].strip():
                 # the list on the head's line ends with its sentence, or goes on over the lines below
                 # that hold one person each (【出　　席】 马玉兰　镇长 / 　　　　　喇文军　副镇长)
@@ -552,6 +560,10 @@ class OfficialsExtractor:
                         and "人" == text[match.start("name") - 1]:
                     continue  # 已向来访人解释: a visitor named without a colon must read as a name
                 name = read or name
+                after = text[match.start("name") + len(name):match.start("name") + len(name) + 1]
+                if match.start("name") == match.start() + 2 and match.group().startswith("我是") \
+                        and re.match(f"[{HAN}]", after) and (after == "的" or after not in NAME_TAIL_STOP):
+                    continue  # 我是贺源县农业农村局的…, 我是管财务的: a unit or a description goes on, no name
                 title, unit = self._self_description(text, match.start("name") + len(name))
                 role = "mentioned" if text[max(0, match.start() - 2):match.start()] == "答：" else "petitioner"
                 add(Mention(name, title, unit, role, match.start("name"), match.start("name") + len(name)))
