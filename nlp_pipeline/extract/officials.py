@@ -97,6 +97,7 @@ ROSTER = re.compile(r"(?:" + _spaced("出席|列席|参加|参会|缺席|请假|
                     r"|(?P<signers>(?m:^)[^\n：:。，！？]{0,24}?(?:村民|居民|职工|工人|教师|家长|业主|牧户|农户|群众)(?:和[^\n：:、，]{1,3})?(?:代表)?)))"
                     r"(?:[ \u3000]*(?:人员|人|员|董事|委员|职工|代表|村民|教师|业主|群众|居民|农户|党员))?(?:（[^（）\n]{1,6}）)?[ \u3000]*[:：】]")
 # a line of an attendance list that goes on from the line above: a name, a space or bracket, no field of its own
+ATTENDANCE_NOTE = re.compile(r"参会|请假|出差|缺席|发言")  # 马骏（视频参会）: a note, no unit
 SIGNATURE_TAIL = 40  # at most a date line after a letter's signatures
 LISTED_PERSON_LINE = re.compile(rf"[ \u3000]*[{HAN}]{{2,4}}[ \u3000（(][^:：】。\n]*$")
 # 我是…村村民卢桂芳: the writer's standing (not a post) between 我是 and the name; 我是一名退役军人，叫孙强.
@@ -306,8 +307,8 @@ class OfficialsExtractor:
                 continue
             before = item[:offset].strip() or None
             after = re.sub(r"^[ \u3000（(]+|[）)]$", "", rest).split("，")[0] if rest[:1] in " \u3000（(" else ""
-            if after[:1] in ("及", "和", "与"):
-                after = ""  # 贺春林 及审计科、设备科负责人: the next item, not this person's
+            if after[:1] in ("及", "和", "与") or ATTENDANCE_NOTE.search(after):
+                after = ""  # 贺春林 及审计科、设备科负责人: the next item; 马骏（视频参会）: how they attend
             title = after if after and self._is_post(after) else None
             unit = next((u for u in (before, None if title else after) if u and re.search(UNIT_SUFFIX + "$", u)), None)
             return Mention(name, title, unit, "mentioned", start + offset, start + offset + len(name))
@@ -529,6 +530,8 @@ class OfficialsExtractor:
             return
         for cut in range(2, len(title) - 1):
             department, post = title[:cut], title[cut:]
+            if post not in self.posts and any(title[a:b] in self.posts for a in range(cut) for b in range(cut + 1, len(title) + 1)):
+                continue  # 党委组|织委员: the cut would split the post 组织委员 (not 纪检监察组|组长)
             if DEPARTMENT.fullmatch(department) and self._is_post(post):
                 if not (ORGAN_ONLY.fullmatch(department) or PARTY_ORGAN_IN_TITLE.search(department)):
                     mention.unit, mention.title = mention.unit + department, post
@@ -613,6 +616,9 @@ class OfficialsExtractor:
                 if re.match(UNIT_END, text[match.start() - 1:match.start()]):
                     unit = self._title_and_unit(text[:match.start()] + post, match.start() + len(post))[1]
                 add(Mention(reference, post, unit, "mentioned", match.start(), match.end()))
+        for name in [n for n, m in found.items() if len(n) == 2 and not m.title]:
+            if any(len(other) == 3 and other.endswith(name) for other in found):
+                del found[name]  # 我和卫东同志: a colleague called by the given name of 罗卫东
         for mention in found.values():
             self._department_to_unit(text, mention)
         alleged = bool(set(labels or []) - {OUT_OF_SCOPE})
