@@ -616,6 +616,15 @@ class OfficialsExtractor:
                 if re.match(UNIT_END, text[match.start() - 1:match.start()]):
                     unit = self._title_and_unit(text[:match.start()] + post, match.start() + len(post))[1]
                 add(Mention(reference, post, unit, "mentioned", match.start(), match.end()))
+        for name in [n for n in found if len(n) == 2 and "某" not in n]:
+            following = {text[k + 2:k + 3] for k in (m.start() for m in re.finditer(name, text))}
+            if len(following) == 1 and text.count(name) >= 2:
+                third = following.pop()
+                if re.match(f"[{HAN}]", third) and third not in NAME_TAIL_STOP and name + third not in found \
+                        and self.frequency.get(name[1] + third, 0) < COMMON_WORD:
+                    mention = found.pop(name)  # 蒋立|成说 cut the name, but every 蒋立 in the text is 蒋立成
+                    mention.name, mention.end = name + third, mention.end + 1
+                    found[mention.name] = mention
         for name in [n for n, m in found.items() if len(n) == 2 and not m.title]:
             if any(len(other) == 3 and other.endswith(name) for other in found):
                 del found[name]  # 我和卫东同志: a colleague called by the given name of 罗卫东
