@@ -27,7 +27,8 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # named organisation (该行信贷管理部, 本局), time words (当天驻局纪检监察组组长, 那天院长, 会上局长,
 # 讨论时副局长, 以后村委会主任, 今年村主任, 一开始校长, 10月初副场长; but 时任), list numbers
 # ((一)某市某局, 三、岐澜市…), a clause's opening 可 (可村务监督委员会主任…), and verbs of telling
-# and going that no unit name in the corpus or the CCDI gold contains (找了…股长, 去问…学校, 跟…队长, 碰到局长, 安排…站长, 指定…网格员, 按照时任院长, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
+# and going that no unit name in the corpus or the CCDI gold contains (找了…股长, 去问…学校, 跟…队长,
+# 碰到局长, 安排…站长, 指定…网格员, 按照时任院长, 经时任…, 由支行行长, 有分管副局长, 其中包括…, 为…; but 对外贸易处,
 # 国有, 有限公司, 为民服务中心, 向阳社区; 赵宝森系|西城供热分公司经理, but 中文系主任; 会议同意…, 推荐…, 人选中…,
 # 邻县岩门县… but 邻县住建局, 邻市某县水务局), nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予?|将|请|(?<!数)据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
@@ -83,15 +84,17 @@ WORD_SURNAMES = set("全商")
 # surnames, but far more often the word before or inside a post (支队长, 支委, 部门工作人员), a conjunction,
 # or the word after a post (站长位子上)
 NOT_NAME_START = set("原时前副党区和都位支门")
-# The head of a list of people: attendance (出席：, 出席董事：, 记录：党政办 赖芳), registration
-# (登记人：, 承办人：; not a 来访登记： heading) and the signatures of a joint letter (联名人：, 反映人：, and at the
-# letter's end 柳庄村村民：, 第三管理区职工：, 业主代表：), whose people are petitioners. A list runs to the end of
-# its line, or over the following lines when the head ends one.
+
+
 def _spaced(words: str) -> str:
     """Alternatives whose characters may be spread apart by spaces, as a 纪要 aligns its headings (主　　持：)."""
     return "|".join("[ \u3000]*".join(word) for word in words.split("|"))
 
 
+# The head of a list of people: attendance (出席：, 出席董事：, 记录：党政办 赖芳), registration
+# (登记人：, 承办人：; not a 来访登记： heading) and the signatures of a joint letter (联名人：, 反映人：, and at the
+# letter's end 柳庄村村民：, 第三管理区职工：, 业主代表：), whose people are petitioners. A list runs to the end of
+# its line, or over the following lines when the head ends one.
 ROSTER = re.compile(r"(?:" + _spaced("出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|接待|承办|经办") + r"|登记(?=[ \u3000]*[人员])|支委签字|签字|谈话对象"
                     r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人|申请人"
                     r"|(?P<signers>(?m:^)[^\n：:。，！？]{0,24}?(?:村民|居民|职工|工人|教师|家长|业主|牧户|农户|群众)(?:和[^\n：:、，]{1,3})?(?:代表)?)))"
@@ -537,6 +540,23 @@ class OfficialsExtractor:
                     mention.unit, mention.title = mention.unit + department, post
                 return
 
+    def _whole_names(self, text: str, found: dict) -> None:
+        """Two-character names read in full: completed when every occurrence in the text goes on
+        with the same character (蒋立|成说, but 蒋立成 everywhere), dropped when they are the given
+        name of a listed person (我和卫东同志 for 罗卫东)."""
+        for name in [n for n in found if len(n) == 2 and "某" not in n]:
+            following = [text[m.end():m.end() + 1] for m in re.finditer(name, text)]
+            third = following[0]
+            if (len(following) >= 2 and set(following) == {third} and re.match(f"[{HAN}]", third)
+                    and third not in NAME_TAIL_STOP and name + third not in found
+                    and self.frequency.get(name[1] + third, 0) < COMMON_WORD):
+                mention = found.pop(name)
+                mention.name, mention.end = name + third, mention.end + 1
+                found[mention.name] = mention
+        for name in [n for n, m in found.items() if len(n) == 2 and not m.title]:
+            if any(len(other) == 3 and other.endswith(name) for other in found):
+                del found[name]
+
     def extract(self, text: str, labels: list[str] | None = None, flagged: list[tuple[int, int]] | None = None,
                 entities: list[tuple[int, int, str]] | None = None) -> list[Mention]:
         """Officials and petitioners; ``labels`` and ``flagged`` (evidence spans) decide who is a
@@ -616,18 +636,7 @@ class OfficialsExtractor:
                 if re.match(UNIT_END, text[match.start() - 1:match.start()]):
                     unit = self._title_and_unit(text[:match.start()] + post, match.start() + len(post))[1]
                 add(Mention(reference, post, unit, "mentioned", match.start(), match.end()))
-        for name in [n for n in found if len(n) == 2 and "某" not in n]:
-            following = {text[k + 2:k + 3] for k in (m.start() for m in re.finditer(name, text))}
-            if len(following) == 1 and text.count(name) >= 2:
-                third = following.pop()
-                if re.match(f"[{HAN}]", third) and third not in NAME_TAIL_STOP and name + third not in found \
-                        and self.frequency.get(name[1] + third, 0) < COMMON_WORD:
-                    mention = found.pop(name)  # 蒋立|成说 cut the name, but every 蒋立 in the text is 蒋立成
-                    mention.name, mention.end = name + third, mention.end + 1
-                    found[mention.name] = mention
-        for name in [n for n, m in found.items() if len(n) == 2 and not m.title]:
-            if any(len(other) == 3 and other.endswith(name) for other in found):
-                del found[name]  # 我和卫东同志: a colleague called by the given name of 罗卫东
+        self._whole_names(text, found)
         for mention in found.values():
             self._department_to_unit(text, mention)
         alleged = bool(set(labels or []) - {OUT_OF_SCOPE})
