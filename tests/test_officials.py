@@ -9,7 +9,8 @@ from nlp_pipeline.extract.officials import OfficialsExtractor
 @pytest.fixture(scope="module")
 def extractor(segmenter):
     return OfficialsExtractor(paths.CONFIGS / "dictionaries" / "titles.txt", paths.CONFIGS / "dictionaries" / "surnames.txt",
-                              ["违规收受", "克扣"], segmenter.word_frequency, ["纪律审查", "开除党籍"], "警示教育")
+                              ["违规收受", "克扣"], segmenter.word_frequency, ["纪律审查", "开除党籍"], "警示教育",
+                              paths.CONFIGS / "dictionaries" / "name_parts.txt")
 
 
 def people(found):
@@ -20,6 +21,14 @@ def test_unit_title_chain_and_name(extractor):
     found = extractor.extract("县交通运输局党组书记、局长周海峰违规收受礼金。", ["eight_rules"])
     assert people(found) == {("周海峰", "党组书记、局长", "县交通运输局", "subject")}
     assert found[0].start == 13 and found[0].end == 16
+
+
+def test_tibetan_and_mongolian_names_without_a_han_surname(extractor):
+    text = ("县林业和草原局党组书记、局长才让多杰主持会议，副局长索南才让参加，纪检监察组组长斯琴列席，"
+            "办公室主任白乌力吉记录。散会前局长才让我们先回去。")
+    assert people(extractor.extract(text, [])) == {
+        ("才让多杰", "党组书记、局长", "县林业和草原局", "mentioned"), ("索南才让", "副局长", None, "mentioned"),
+        ("斯琴", "纪检监察组组长", None, "mentioned"), ("白乌力吉", "主任", "办公室", "mentioned")}
 
 
 def test_former_posts_and_several_officials_with_their_own_units(extractor):

@@ -15,10 +15,11 @@ from ..extract.officials import OfficialsExtractor
 
 
 class Officials:
-    def __init__(self, name: str, titles: str, surnames: str, cues: str, settings: str, ner: str | None = None,
-                 roles: str | None = None):
+    def __init__(self, name: str, titles: str, surnames: str, name_parts: str, cues: str, settings: str,
+                 ner: str | None = None, roles: str | None = None):
         self.name = name
-        self.paths = {"titles": Path(titles), "surnames": Path(surnames), "cues": Path(cues), "settings": Path(settings)}
+        self.paths = {"titles": Path(titles), "surnames": Path(surnames), "name_parts": Path(name_parts),
+                      "cues": Path(cues), "settings": Path(settings)}
         self.ner_dir = Path(ner) if ner else None
         self.roles_dir = Path(roles) if roles else None
         self.extractor: OfficialsExtractor | None = None
@@ -31,7 +32,7 @@ class Officials:
         conduct = [p for label, patterns in cues.items() if label != "out_of_scope" for p in patterns]
         self.extractor = OfficialsExtractor(self.paths["titles"], self.paths["surnames"], conduct,
                                             nlp.tokenizer.word_frequency, settings["subject_cues"],
-                                            settings["lesson_context"])
+                                            settings["lesson_context"], self.paths["name_parts"])
         if self.ner_dir:
             self.ner, _ = artefacts.load(self.ner_dir)
         if self.roles_dir:
@@ -68,7 +69,7 @@ class Officials:
 
 @Language.factory("officials", default_config={
     "titles": "${paths.configs}/dictionaries/titles.txt", "surnames": "${paths.configs}/dictionaries/surnames.txt",
-    "cues": "${paths.configs}/cues.yaml", "settings": "${paths.configs}/officials.yaml", "ner": None, "roles": None})
-def make_officials(nlp: Language, name: str, titles: str, surnames: str, cues: str, settings: str,
+    "name_parts": "${paths.configs}/dictionaries/name_parts.txt", "cues": "${paths.configs}/cues.yaml", "settings": "${paths.configs}/officials.yaml", "ner": None, "roles": None})
+def make_officials(nlp: Language, name: str, titles: str, surnames: str, name_parts: str, cues: str, settings: str,
                    ner: str | None = None, roles: str | None = None) -> Officials:
-    return Officials(name, titles, surnames, cues, settings, ner, roles)
+    return Officials(name, titles, surnames, name_parts, cues, settings, ner, roles)

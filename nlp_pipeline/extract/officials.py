@@ -139,7 +139,7 @@ class Mention:
 
 class OfficialsExtractor:
     def __init__(self, titles_path, surnames_path, conduct_patterns: list[str], word_frequency: dict[str, int],
-                 subject_patterns: list[str] = (), lesson_context: str = "(?!)"):
+                 subject_patterns: list[str] = (), lesson_context: str = "(?!)", name_parts_path=None):
         self.frequency = word_frequency
         self.sanctions = [re.compile(p) for p in subject_patterns]
         self.lesson = re.compile(lesson_context)
@@ -147,7 +147,11 @@ class OfficialsExtractor:
         surnames = [w for w, _ in read_dictionary(surnames_path) if w not in NOT_NAME_START]
         self.posts = set(titles)
         post = "|".join(sorted(map(re.escape, titles), key=len, reverse=True))
-        self.surname = "|".join(sorted(map(re.escape, surnames), key=len, reverse=True))
+        parts = [w for w, _ in read_dictionary(name_parts_path)] if name_parts_path else []
+        self.name_part = "|".join(sorted(map(re.escape, parts), key=len, reverse=True)) or "(?!)"
+        self.han_surname = "|".join(sorted(map(re.escape, surnames), key=len, reverse=True))
+        # a name part opens a name as a surname does, for every rule that looks for one
+        self.surname = "|".join(sorted(map(re.escape, surnames + parts), key=len, reverse=True))
         # one post: optional 原/时任, optional modifier (分管, a department), a post word; posts are
         # joined by 、 or 兼 (所长兼党支部书记), which never sits inside a modifier
         former = r"(?:原|时任|前|现任)?(?:分管|常务|主管|专职)?"
@@ -173,8 +177,12 @@ class OfficialsExtractor:
 
     def _name_at(self, text: str, i: int) -> str | None:
         """Surname + 某/某某, else surname + one or two characters (two when the third reads
-        as the start of what follows the name), and a ·-joined second part (艾尔肯·吐尔逊)."""
-        match = re.match(rf"(?P<surname>{self.surname})(?:某+|[{HAN}]{{1,2}})", text[i:])
+        as the start of what follows the name), and a ·-joined second part (艾尔肯·吐尔逊). A name
+        without a Han surname is made of name parts (才让多杰), see ``_parts_name``."""
+        parts = self._parts_name(text, i)
+        if parts:
+            return parts
+        match = re.match(rf"(?P<surname>{self.han_surname})(?:某+|[{HAN}]{{1,2}})", text[i:])
         if not match:
             return None
         name = match.group()
@@ -184,7 +192,7 @@ class OfficialsExtractor:
             return None  # 主任索要好处费: the "surname" opens a conduct phrase
         if name[0] in WORD_SURNAMES and self.frequency.get(name[:2], 0) >= WORD_AFTER_NAME:
             return None  # 纪委书记全程列席, 全员: a word, not 全 + a given name (but 全玉成)
-        if re.fullmatch(self.surname, name):
+        if re.fullmatch(self.han_surname, name):
             return None  # a compound surname alone (欧阳，下周…) names nobody in full
         k = len(match.group("surname"))  # 2 for 欧阳
         if name[k] in NOT_GIVEN_NAME_START:
@@ -208,6 +216,23 @@ class OfficialsExtractor:
             return None  # 股长农村…, 副科长任职…: a word, not a name
         dotted = re.match(rf"[·•・][{HAN}]{{2,8}}", text[i + len(name):])
         return name + dotted.group() if dotted else name  # 艾尔肯·吐尔逊
+
+    def _parts_name(self, text: str, i: int) -> str | None:
+        """Two name parts (索南才让), a Han surname and a part (白乌力吉), or one part that what
+        follows closes as a name: no Han character, a stop character (斯琴说) or a word that does not
+        read on from the part's last character (斯琴|列席, but 才|让我们)."""
+        match = re.match(rf"(?:{self.han_surname})??(?:{self.name_part})(?:{self.name_part})?", text[i:])
+        if not match:
+            return None
+        name = match.group()
+        end = i + len(name)
+        if (re.fullmatch(self.name_part, name) and re.match(f"[{HAN}]", text[end:end + 1])
+                and text[end] not in NAME_TAIL_STOP
+                and not (self.frequency.get(text[end:end + 2], 0) >= WORD_AFTER_NAME
+                         and self.frequency.get(text[end - 1:end + 1], 0) < WORD_AFTER_NAME
+                         and text[end - 1] not in NAME_TAIL_STOP)):
+            return None
+        return name
 
     def _title_and_unit(self, text: str, end: int, floor: int = 0) -> tuple[str | None, str | None]:
         """The post chain ending at ``end`` and the organisation written right before it: the
