@@ -31,6 +31,14 @@ def test_tibetan_and_mongolian_names_without_a_han_surname(extractor):
         ("斯琴", "纪检监察组组长", None, "mentioned"), ("白乌力吉", "主任", "办公室", "mentioned")}
 
 
+def test_transliterated_names_and_discipline_group_heads(extractor):
+    text = ("党组书记、局长艾尔肯·吐尔逊在局四楼会议室主持会议，法规与标准科科长买买提江·阿不都热合曼汇报，"
+            "驻局纪检监察组副组长迪丽努尔·阿吉列席。")
+    assert people(extractor.extract(text, [])) == {
+        ("艾尔肯·吐尔逊", "党组书记、局长", None, "mentioned"), ("买买提江·阿不都热合曼", "科长", "法规与标准科", "mentioned"),
+        ("迪丽努尔·阿吉", "副组长", "驻局纪检监察组", "mentioned")}
+
+
 def test_former_posts_and_several_officials_with_their_own_units(extractor):
     text = "临江市住建局原副局长宋某某和禾丰区民政局社会救助科科长马德胜克扣低保金。"
     assert people(extractor.extract(text, ["harming_public"])) == {
@@ -94,7 +102,7 @@ def test_units_start_after_references_times_and_list_numbers(extractor):
             "当天驻局纪检监察组组长丁敏在外培训。程行长召集我和客户经理苏振华补写记录。")
     assert {(m.name, m.title, m.unit) for m in extractor.extract(text, ["eight_rules"])} == {
         ("包立文", "副局长", "宁渠县生态环境局"), ("钟离岳", "原总经理", "信贷管理部"),
-        ("丁敏", "驻局纪检监察组组长", None), ("苏振华", "客户经理", None), ("程行长", "行长", None)}
+        ("丁敏", "组长", "驻局纪检监察组"), ("苏振华", "客户经理", None), ("程行长", "行长", None)}
 
 
 def test_pseudonymised_people_in_an_allegation_are_its_subjects(extractor):
@@ -133,7 +141,7 @@ def test_writers_posts_organs_in_the_post_and_listed_colleagues(extractor):
         ("俞海峰", "区域经理", "燕北建工集团有限公司", "petitioner"),
         ("冼国华", "董事长", None, "mentioned"), ("魏立新", "董事", None, "mentioned"), ("葛慧", "董事", None, "mentioned"),
         ("施玉成", "镇党委书记", None, "mentioned"), ("赵敏", "监事会主席", None, "mentioned"),
-        ("黎晓岚", "驻局纪检监察组组长", None, "mentioned")}
+        ("黎晓岚", "组长", "驻局纪检监察组", "mentioned")}
 
 
 def test_posts_in_apposition_and_departments_after_their_organisation(extractor):
@@ -360,6 +368,8 @@ def test_signatures_separated_by_spaces_and_spaced_out_list_heads(extractor):
     assert {(m.name, m.title, m.unit, m.role) for m in extractor.extract(text, [])} == {
         ("邹德明", None, None, "petitioner"), ("邹桂兰", None, None, "petitioner"), ("邹海生", None, None, "petitioner"),
         ("常立新", "主任", "镇农业农村服务中心", "mentioned"), ("么艳华", "主任", "党政办", "mentioned")}
+    found = extractor.extract("请组织查清楚。\n联名人：林秀英 黄少伟 郑丽娟 等十四人\n2024年3月12日", [])
+    assert {(m.name, m.role) for m in found} == {("林秀英", "petitioner"), ("黄少伟", "petitioner"), ("郑丽娟", "petitioner")}
 
 
 def test_a_clauses_opening_but_and_a_time_word_are_no_part_of_a_unit(extractor):
