@@ -69,7 +69,8 @@ class Officials:
 
 @Language.factory("officials", default_config={
     "titles": "${paths.configs}/dictionaries/titles.txt", "surnames": "${paths.configs}/dictionaries/surnames.txt",
-    "name_parts": "${paths.configs}/dictionaries/name_parts.txt", "cues": "${paths.configs}/cues.yaml", "settings": "${paths.configs}/officials.yaml", "ner": None, "roles": None})
+    "name_parts": "${paths.configs}/dictionaries/name_parts.txt", "cues": "${paths.configs}/cues.yaml",
+    "settings": "${paths.configs}/officials.yaml", "ner": None, "roles": None})
 def make_officials(nlp: Language, name: str, titles: str, surnames: str, name_parts: str, cues: str, settings: str,
                    ner: str | None = None, roles: str | None = None) -> Officials:
     return Officials(name, titles, surnames, name_parts, cues, settings, ner, roles)

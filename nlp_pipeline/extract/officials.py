@@ -33,7 +33,7 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # ((一)某市某局, 三、岐澜市…), a clause's opening 可 (可村务监督委员会主任…), and verbs of telling
 # and going that no unit name in the corpus or the CCDI gold contains (找了…股长, 去问…学校, 跟…队长,
 # 碰到局长, 安排…站长, 指定…网格员, 按照时任院长, 经时任…, 由支行行长, 有分管副局长, 其中包括…, 为…, 拟提名…,
-# 提任…, 授意…, 因…, 审查调查… but 审查调查室; but 对外贸易处,
+# 提任…, 授意…, 因…, 审查调查… (not 审查调查室); but 对外贸易处,
 # 国有, 有限公司, 为民服务中心, 向阳社区; 赵宝森系|西城供热分公司经理, but 中文系主任; 会议同意…, 推荐…, 人选中…,
 # 邻县岩门县… but 邻县住建局, 邻市某县水务局), nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
 STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予?|将|请|(?<!数)据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
@@ -566,7 +566,8 @@ class OfficialsExtractor:
 
     def _department_to_unit(self, text: str, mention: Mention) -> None:
         """Move a department that opens the title to the end of the unit when the two are written
-        together: 市纪委监委 + 派驻第六纪检监察组 + 组长."""
+        together: 市纪委监委 + 派驻第六纪检监察组 + 组长; a discipline group is the unit on its own
+        (驻局纪检监察组 + 组长)."""
         title = mention.title or ""
         group = DISCIPLINE_GROUP.fullmatch(title)
         if group and not mention.unit:
