@@ -376,3 +376,32 @@ def test_a_clauses_opening_but_and_a_time_word_are_no_part_of_a_unit(extractor):
     text = "学校开了个教代会，可会一开始校长殷志远就说定了。按规定要告知，可村务监督委员会主任曹长青说他不知道。"
     assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
         ("殷志远", "校长", None), ("曹长青", "村务监督委员会主任", None)}
+
+
+def test_farm_heads_and_inner_mongolian_units_and_names(extractor):
+    text = "青岗农场场长刘振东主持。兴安北旗查干苏木党委书记巴特尔参加，副苏木达那顺乌日图列席。"
+    sumu = text.index("苏木党委")  # the NER once read 苏木 as a person with 查干 as the post
+    entities = [(sumu, sumu + 2, "name"), (sumu - 2, sumu, "position")]
+    assert people(extractor.extract(text, [], entities=entities)) == {
+        ("刘振东", "场长", "青岗农场", "mentioned"), ("巴特尔", "党委书记", "兴安北旗查干苏木", "mentioned"),
+        ("那顺乌日图", "副苏木达", None, "mentioned")}
+
+
+def test_verbs_before_a_unit_and_a_compound_surname_inside_a_post(extractor):
+    text = ("会议开始前，邹德明已经和组织部部长杨立平商量好了人选。收回的现金交学校总务主任邢宇保管。"
+            "漾湾市公交公司经理伍某某参加。\n列席：人事科科长潘文静，计划财务科科长孙雯\n")
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
+        ("杨立平", "部长", "组织部"), ("邢宇", "总务主任", "学校"), ("伍某某", "经理", "漾湾市公交公司"),
+        ("潘文静", "科长", "人事科"), ("孙雯", "科长", "计划财务科")}
+
+
+def test_hui_surnames_that_are_also_common_words(extractor):
+    text = ("县教育局副局长妥进忠，柳泉县第二中学副校长把建忠在会上说要妥善处理。局长把材料退回给他，"
+            "把所长秘书宁某提为科员，让会计把签字表发下来。")
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
+        ("妥进忠", "副局长", "县教育局"), ("把建忠", "副校长", "柳泉县第二中学"), ("宁某", "所长秘书", None)}
+
+
+def test_a_place_before_a_signers_name_is_no_unit(extractor):
+    text = "请组织调查。\n联名人：\n东岗村 庞玉山\n西岗村 姜树林\n2023年11月28日"
+    assert people(extractor.extract(text, [])) == {("庞玉山", None, None, "petitioner"), ("姜树林", None, None, "petitioner")}

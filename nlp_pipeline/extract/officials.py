@@ -23,7 +23,7 @@ DOTTED_NAME = rf"[{TRANSLITERATED}]{{2,8}}[·•・][{TRANSLITERATED}]{{2,7}}"
 # a post the lexicon lacks ends in one of these; 长 only after an organisation or post character (科长, 厅长, 董事长: not 董长江)
 POST_SUFFIX = r"(?:书记|[局科处所站队校院行厂村镇乡县市省部社馆组庭团班股室区司厅场事书士段格值]长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
 UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学|[一二三四五六七八九十]中"
-               r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所)")
+               r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所|苏木|嘎查)")
 LEGAL_FORMS = {"有限公司", "有限责任公司", "股份有限公司"}  # what a company's full name adds to its short one
 UNIT_END = r"[局委厅院办府司行心所站村区道镇乡县市省部处科股队校会社馆场厂署室团]"  # the last character of most units
 SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]{{2,4}})[:：]", re.MULTILINE)
@@ -40,7 +40,7 @@ STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予
                               r"|提名|提任|提拔|授意|因|审查调查(?![室组])"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
                               r"|[那这][天次时]|一开始|^可(?![以能口克])|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照|[月年][初底末]|[上中下]旬|安排|指定|经(?=时任)"
-                              r"|（[一二三四五六七八九十\d]+）|^[一二三四五六七八九十]+、|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
+                              r"|已经|(?<![外社公移提])交(?![通警投易付流])|（[一二三四五六七八九十\d]+）|^[一二三四五六七八九十]+、|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
                               r"|为(?!民)|过|包括|通报|(?<![文学理工法医史])系(?![统列])|同意|推荐|(?<=[选单])中|邻[省市县区](?=[^某\W]{1,4}?[县区乡镇村])")
 # A character after surname + one that starts what follows the name rather than ending it (王建|在,
@@ -88,8 +88,11 @@ COMMON_TWO_CHARACTER_WORD = 1000
 # post they begin the sentence's next words (几位班子成员都私下…, 科长来看了…).
 NOT_GIVEN_NAME_START = set("没私看都了的是在也就还被把对让给")
 # surnames that open common words far more often than names: the word is no name (全程, 全员, 商定, 商量,
-# 应当, 连夜, 言明, 锁定, 宿舍, 岩石)
-WORD_SURNAMES = set("全商应连言锁宿岩")
+# 应当, 连夜, 言明, 锁定, 宿舍, 岩石, 妥善, 把握)
+WORD_SURNAMES = set("全商应连言锁宿岩妥把")
+# 把, a Hui surname (把建忠), far more often marks a verb's object (局长把材料退回): a name only as three
+# characters, the given name no common word (会计把签字表), closed by what follows (把建忠在…, 把建忠，)
+OBJECT_MARKER_SURNAMES = set("把")
 # surnames, but far more often the word before or inside a post (支队长, 支委, 部门工作人员), a conjunction,
 # or the word after a post (站长位子上)
 NOT_NAME_START = set("原时前副党区和都位支门")
@@ -110,6 +113,8 @@ ROSTER = re.compile(r"(?:" + _spaced("出席|列席|参加|参会|缺席|请假|
                     r"(?:[ \u3000]*(?:人员|人|员|董事|委员|职工|代表|村民|教师|业主|群众|居民|农户|党员))?(?:（[^（）\n]{1,6}）)?[ \u3000]*[:：】]")
 # a line of an attendance list that goes on from the line above: a name, a space or bracket, no field of its own
 ATTENDANCE_NOTE = re.compile(r"参会|请假|出差|缺席|发言")  # 马骏（视频参会）: a note, no unit
+# a signer's village or township (刘玉华（永丰村）); a department after the name stays the unit (丘德兵 财务科)
+RESIDENCE = re.compile(r"(?:村|镇|乡|屯|社区|街道|[一二三四五六七八九十\d]+组)$")
 SIGNATURE_TAIL = 40  # at most a date line after a letter's signatures
 LISTED_PERSON_LINE = re.compile(rf"[ \u3000]*[{HAN}]{{2,4}}[ \u3000（(][^:：】。\n]*$")
 # 我是…村村民卢桂芳: the writer's standing (not a post) between 我是 and the name; 我是一名退役军人，叫孙强.
@@ -205,6 +210,11 @@ class OfficialsExtractor:
             return None  # 主任索要好处费: the "surname" opens a conduct phrase
         if name[0] in WORD_SURNAMES and self.frequency.get(name[:2], 0) >= WORD_AFTER_NAME:
             return None  # 纪委书记全程列席, 全员: a word, not 全 + a given name (but 全玉成)
+        if name[0] in OBJECT_MARKER_SURNAMES:
+            after = text[i + len(name):i + len(name) + 1]
+            if len(name) != 3 or self.frequency.get(name[1:], 0) >= COMMON_TWO_CHARACTER_WORD or (
+                    re.match(f"[{HAN}]", after) and after not in NAME_TAIL_STOP):
+                return None
         if re.fullmatch(self.han_surname, name):
             return None  # a compound surname alone (欧阳，下周…) names nobody in full
         k = len(match.group("surname"))  # 2 for 欧阳
@@ -341,8 +351,8 @@ class OfficialsExtractor:
         glued = [m.end() for m in re.finditer(UNIT_SUFFIX, item) if m.end() >= 2][::-1]
         for offset in starts + glued:
             name = self._name_at(text, start + offset)
-            if not name or self._is_post(name):
-                continue  # 党委书记、董事长 韦正林: 董事长 opens with a surname but is the post
+            if not name or self._is_post(name) or re.search(POST_SUFFIX + "$", item[:offset + 1]):
+                continue  # 党委书记、董事长 韦正林: 董事长 opens with a surname but is the post; 科|长孙雯: 长 ends 科长
             rest = item[offset + len(name):]
             if (rest and not re.match(r"[ \u3000（(等）)]|同志", rest)) or (offset in glued and offset not in starts and rest):
                 continue
@@ -404,6 +414,9 @@ class OfficialsExtractor:
                             previous.title += "、" + item.group()  # 马玉兰　镇党委副书记、镇长: one person's posts
                         continue
                     mention.role = role
+                    if role == "petitioner" and not mention.title and mention.unit and (
+                            RESIDENCE.search(mention.unit) or mention.unit in text[line_start:mention.start]):
+                        mention.unit = None  # 东岗村 庞玉海, 刘玉华（永丰村）: where a signer lives, no post's unit
                     add(mention)
                     previous = mention
         for mention in list(found.values()):
@@ -537,9 +550,9 @@ class OfficialsExtractor:
             if kind != "name" or any(s < end and start < e for s, e in taken):
                 continue
             surname = re.match(rf"(?:{self.surname})", text[start:end])
-            if not surname or not 2 <= end - start <= 4 or (
+            if not surname or not 2 <= end - start <= 4 or re.fullmatch(UNIT_SUFFIX, text[start:end]) or (
                     len(surname.group()) == 1 and self.frequency.get(text[start:start + 2], 0) > COMMON_TWO_CHARACTER_WORD):
-                continue  # 平时管: a word, not a name (8 of the 3,769 corpus and CCDI gold names open with such a word)
+                continue  # 平时管: a word, not a name (8 of the 3,769 corpus and CCDI gold names open with such a word); 苏木: a unit word
             ruled = self._name_at(text, start)
             if ruled and len(ruled) < end - start and text[start + len(ruled)] in NAME_TAIL_STOP:
                 end = start + len(ruled)  # 欧阳靖|让
@@ -668,8 +681,8 @@ class OfficialsExtractor:
             reference = match.group("name")
             surname = re.match(self.surname, reference).group()
             post = reference[len(surname):]
-            if len(post) > 3 and post[0] in "省市县区乡镇村":
-                continue  # 东方村党支部书记: a place before a post, not 东方 + a post
+            if (len(post) > 3 and post[0] in "省市县区乡镇村") or surname in OBJECT_MARKER_SURNAMES:
+                continue  # 东方村党支部书记: a place before a post, not 东方 + a post; 把所长秘书…: 把 the verb's
             if reference in self.frequency or self.frequency.get(reference[:2], 0) >= COMMON_WORD:
                 continue  # 班主任, 班组长, 公司|长期: a word, not surname + post
             if any(n.startswith(surname) and any(p.endswith(post) for p in re.split("[、兼]", m.title or ""))
