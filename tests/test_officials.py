@@ -389,9 +389,10 @@ def test_farm_heads_and_inner_mongolian_units_and_names(extractor):
 
 def test_verbs_before_a_unit_and_a_compound_surname_inside_a_post(extractor):
     text = ("会议开始前，邹德明已经和组织部部长杨立平商量好了人选。收回的现金交学校总务主任邢宇保管。"
-            "漾湾市公交公司经理伍某某参加。\n列席：人事科科长潘文静，计划财务科科长孙雯\n")
+            "漾湾市公交公司经理伍某某参加。市公安局交巡警总队总队长陈某。\n列席：人事科科长潘文静，计划财务科科长孙雯\n")
     assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
         ("杨立平", "部长", "组织部"), ("邢宇", "总务主任", "学校"), ("伍某某", "经理", "漾湾市公交公司"),
+        ("陈某", "总队长", "市公安局交巡警总队"),
         ("潘文静", "科长", "人事科"), ("孙雯", "科长", "计划财务科")}
 
 
