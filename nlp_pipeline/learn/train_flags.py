@@ -21,6 +21,7 @@ from ..extract.lesson import LessonOpening
 from ..extract.procedure import ProperProcedure
 from ..evaluation.classification import multilabel_report, reports_markdown
 from ..ingest.normalize import normalize
+from . import sentence_embeddings
 from .flag_classifier import BlendedFlagClassifier, in_context
 from .tfidf_classifier import best_threshold
 
@@ -158,12 +159,16 @@ def _thresholded_report(documents, scores: np.ndarray) -> tuple[np.ndarray, dict
 
 
 def train(nlp, out: Path = DEFAULT_DIR, C: float = 1.0, cue_weight: float = 0.5, embedding_C: float = 0.3,
-          embedding_weight: float = 0.3, embedding_gate: float = 0.02, type_ratio: float = 0.6, folds: int = 5) -> dict:
+          embedding_weight: float = 0.3, embedding_gate: float = 0.02, type_ratio: float = 0.6, folds: int = 5,
+          embedding_cache: Path | None = None) -> dict:
     """Thresholds from out-of-fold document scores over train+dev (the dev split alone holds two
     to nine documents per type, too few to place a threshold), then one model on train+dev. The
-    n-gram half alone is cross-validated the same way, so the card shows what the blend adds."""
+    n-gram half alone is cross-validated the same way, so the card shows what the blend adds.
+    ``embedding_cache``: a file of sentence embeddings read before and written after the run."""
     params = {"C": C, "cue_weight": cue_weight, "embedding_C": embedding_C, "embedding_weight": embedding_weight,
               "embedding_gate": embedding_gate, "type_ratio": type_ratio}
+    if embedding_cache:
+        sentence_embeddings.load_memo(embedding_cache)
     written = corpus.written()
     by_split = {split: document_sentences(nlp, [e for e in written if e.split == split]) for split in corpus.SPLITS}
     seen = by_split["train"] + by_split["dev"]
@@ -171,6 +176,8 @@ def train(nlp, out: Path = DEFAULT_DIR, C: float = 1.0, cue_weight: float = 0.5,
     _, ngrams_report = _thresholded_report(seen, out_of_fold_scores(seen, folds, {**params, "embedding_weight": 0.0}))
     model = _fit(seen, params)
     model.thresholds_ = thresholds
+    if embedding_cache:
+        sentence_embeddings.save_memo(embedding_cache)
     metrics = {f"corpus train+dev, out of fold ({folds} folds)": oof_report,
                f"corpus train+dev, out of fold ({folds} folds), n-gram half alone": ngrams_report,
                "corpus test": document_report(model, by_split["test"], thresholds)}
