@@ -78,7 +78,7 @@ def test_signature_and_attendance_lists(extractor):
             "第三组　赖秀英　电话187****3320\n……等九人\n\n反映人：申光明、戴秀琴等19人\n"
             "出席董事：鲍振宇（董事长、党委书记）、马骏\n参会人员：杭立军（市住建局）\n记录：党政办 傅芳")
     assert people(extractor.extract(text, [])) == {
-        ("康志文", "内科主任", None, "petitioner"), ("丘德兵", None, "财务科", "petitioner"),
+        ("康志文", "主任", "内科", "petitioner"), ("丘德兵", None, "财务科", "petitioner"),
         ("赖秀英", None, None, "petitioner"), ("申光明", None, None, "petitioner"), ("戴秀琴", None, None, "petitioner"),
         ("鲍振宇", "董事长、党委书记", None, "mentioned"), ("马骏", None, None, "mentioned"),
         ("杭立军", None, "市住建局", "mentioned"), ("傅芳", None, "党政办", "mentioned"),
@@ -406,3 +406,11 @@ def test_hui_surnames_that_are_also_common_words(extractor):
 def test_a_place_before_a_signers_name_is_no_unit(extractor):
     text = "请组织调查。\n联名人：\n东岗村 庞玉山\n西岗村 姜树林\n2023年11月28日"
     assert people(extractor.extract(text, [])) == {("庞玉山", None, None, "petitioner"), ("姜树林", None, None, "petitioner")}
+
+
+def test_a_section_or_discipline_group_written_into_the_post_is_the_unit(extractor):
+    text = ("列席：杨晓东（县纪委监委派驻第三纪检监察组组长）、韩刚（能源股股长）、周敏（办公室副主任）\n"
+            "原人事股股长冯立强已调离。")
+    found = {(m.name, m.title, m.unit) for m in extractor.extract(text, [])}
+    assert {("杨晓东", "组长", "县纪委监委派驻第三纪检监察组"), ("韩刚", "股长", "能源股"), ("周敏", "副主任", "办公室"),
+            ("冯立强", "原人事股股长", None)} <= found

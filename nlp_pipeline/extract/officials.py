@@ -36,11 +36,11 @@ SPEAKER = re.compile(rf"^(?:(?P<unit>[{HAN}]{{2,15}})[ \u3000]+)?(?P<who>[{HAN}]
 # 提任…, 授意…, 因…, 审查调查… (not 审查调查室); but 对外贸易处,
 # 国有, 有限公司, 为民服务中心, 向阳社区; 赵宝森系|西城供热分公司经理, but 中文系主任; 会议同意…, 推荐…, 人选中…,
 # 邻县岩门县… but 邻县住建局, 邻市某县水务局), nor any name in the CPED tables (信访人称…, 通过…, 以及…; but 职称, 称多县).
-STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予?|将|请|(?<!数)据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!国)有(?!限)"
+STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予?|将|请|(?<!数)据|反映|举报|实名|检举|控告|关于|你|他|原任|担任|(?<!、)现任|(?<!国)有(?!限)"
                               r"|提名|提任|提拔|授意|因|审查调查(?![室组])"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
                               r"|[那这][天次时]|一开始|^可(?![以能口克])|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照|[月年][初底末]|[上中下]旬|安排|指定|经(?=时任)"
-                              r"|已经|(?<![外社公移提])交(?![通警投易付流巡建控发运管])|（[一二三四五六七八九十\d]+）|^[一二三四五六七八九十]+、|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
+                              r"|已经|确定|(?<![外社公移提])交(?![通警投易付流巡建控发运管])|（[一二三四五六七八九十\d]+）|^[一二三四五六七八九十]+、|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
                               r"|为(?!民)|过|包括|通报|(?<![文学理工法医史])系(?![统列])|同意|推荐|(?<=[选单])中|邻[省市县区](?=[^某\W]{1,4}?[县区乡镇村])")
 # A character after surname + one that starts what follows the name rather than ending it (王建|在,
@@ -56,8 +56,11 @@ NAME_END_BEFORE_PUNCTUATION = set("来")
 # A department written into a post right after its organisation (市纪委监委 + 派驻第六纪检监察组组长)
 # belongs to the unit. Without an organisation before it, a post lexicon word that holds its
 # department (财务部经理) stays whole, except for a discipline group, which is an organisation of
-# its own: 驻局纪检监察组 | 组长 (so the corpus since part 31 writes it, 20 of 20 times).
-DISCIPLINE_GROUP = re.compile(r"(?P<group>(?:驻[局委厅院办所校站]|派驻)(?:第[一二三四五六七八九十]+)?纪检(?:监察)?组)(?P<post>副?组长)")
+# its own: 驻局纪检监察组 | 组长 (so the corpus since part 31 writes it, 20 of 20 times), whatever
+# names it (县纪委监委派驻第三纪检监察组 | 组长), and so are a section and an office before the posts
+# that head them (能源股 | 股长, 办公室 | 主任: 374 of 380 such gold mentions since part 31).
+DISCIPLINE_GROUP = re.compile(rf"(?P<group>[{HAN}]*(?:驻[{HAN}]*?|派驻[{HAN}]*?|纪委监委[{HAN}]*?)纪检(?:监察)?组)(?P<post>副?组长)")
+SECTION_HEAD = re.compile(rf"(?P<group>[{HAN}]{{1,10}}?(?:股|科|室|办))(?P<post>副?(?:股长|科长|主任))")
 DEPARTMENT = re.compile(rf"[{HAN}]+?(?:部|办|股|科|处|室|组|队|站|所|中心)")
 NOT_DEPARTMENT_START = re.compile(r"原|时任|前|现任|副|常务|分管|主管|专职")
 # 公司原党委|书记: the party organ of an organisation belongs to the post, and so does a township's,
@@ -86,7 +89,9 @@ COMMON_WORD = 5000    # and from which a "given name" is an ordinary word (银�
 COMMON_TWO_CHARACTER_WORD = 1000
 # Function words that never open a given name in the corpus's 2,568 three-character names: after a
 # post they begin the sentence's next words (几位班子成员都私下…, 科长来看了…).
-NOT_GIVEN_NAME_START = set("没私看都了的是在也就还被把对让给")
+NOT_GIVEN_NAME_START = set("没私看都了的是在也就还被把对让给两")  # 护士长满|两年
+# 任 is a surname, but after these it is the verb's (会议同意提任|汪浩, 拟任, 担任, 调任)
+VERB_BEFORE_REN = set("提拟担转升兼调出聘继现曾新改留委主责信前离就到")
 # surnames that open common words far more often than names: the word is no name (全程, 全员, 商定, 商量,
 # 应当, 连夜, 言明, 锁定, 宿舍, 岩石, 妥善, 把握)
 WORD_SURNAMES = set("全商应连言锁宿岩妥把")
@@ -208,6 +213,8 @@ class OfficialsExtractor:
             return name
         if any(pattern.match(text, i) for pattern in self.conduct):
             return None  # 主任索要好处费: the "surname" opens a conduct phrase
+        if name[0] == "任" and i and text[i - 1] in VERB_BEFORE_REN:
+            return None
         if name[0] in WORD_SURNAMES and self.frequency.get(name[:2], 0) >= WORD_AFTER_NAME:
             return None  # 纪委书记全程列席, 全员: a word, not 全 + a given name (but 全玉成)
         if name[0] in OBJECT_MARKER_SURNAMES:
@@ -579,11 +586,11 @@ class OfficialsExtractor:
 
     def _department_to_unit(self, text: str, mention: Mention) -> None:
         """Move a department that opens the title to the end of the unit when the two are written
-        together: 市纪委监委 + 派驻第六纪检监察组 + 组长; a discipline group is the unit on its own
-        (驻局纪检监察组 + 组长)."""
+        together: 市纪委监委 + 派驻第六纪检监察组 + 组长; a discipline group, a section or an office is
+        the unit on its own (驻局纪检监察组 + 组长, 韩刚（能源股 + 股长）)."""
         title = mention.title or ""
-        group = DISCIPLINE_GROUP.fullmatch(title)
-        if group and not mention.unit:
+        group = DISCIPLINE_GROUP.fullmatch(title) or SECTION_HEAD.fullmatch(title)
+        if group and not mention.unit and not NOT_DEPARTMENT_START.match(title):
             mention.unit, mention.title = group.group("group"), group.group("post")
             return
         if not mention.unit or "、" in title or NOT_DEPARTMENT_START.match(title) or mention.unit + title not in text:
