@@ -414,3 +414,16 @@ def test_a_section_or_discipline_group_written_into_the_post_is_the_unit(extract
     found = {(m.name, m.title, m.unit) for m in extractor.extract(text, [])}
     assert {("杨晓东", "组长", "县纪委监委派驻第三纪检监察组"), ("韩刚", "股长", "能源股"), ("周敏", "副主任", "办公室"),
             ("冯立强", "原人事股股长", None)} <= found
+
+
+def test_northwestern_surnames_that_are_also_common_words(extractor):
+    text = "党组成员、副局长呼晓峰、贺秀芝出席会议，城建科科长折海涛列席。局长同意了，副局长呼吁大家折合计算。"
+    assert people(extractor.extract(text, [])) == {
+        ("呼晓峰", "党组成员、副局长", None, "mentioned"), ("贺秀芝", "党组成员、副局长", None, "mentioned"),
+        ("折海涛", "科长", "城建科", "mentioned")}
+
+
+def test_no_post_is_its_own_unit_and_a_proxy_is_no_unit(extractor):
+    text = "主持：分局长宋家豪\n出席：政委杜文涛\n独立董事沈嘉禾因出差书面委托独立董事孔令仪代为出席。"
+    found = {(m.name, m.title, m.unit) for m in extractor.extract(text, [])}
+    assert {("杜文涛", "政委", None), ("孔令仪", "独立董事", None)} <= found

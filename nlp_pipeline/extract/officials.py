@@ -40,7 +40,7 @@ STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予
                               r"|提名|提任|提拔|授意|因|审查调查(?![室组])"
                               r"|[我该其](?:[行局院校厅]|中心|公司|集团|医院|学校|单位)?|[本此](?:[行局院校厅]|单位|部门)|(?<!自)由|当天|当日|当晚|当时|次日|随后"
                               r"|[那这][天次时]|一开始|^可(?![以能口克])|[今去前明]年|[今昨前]天|(?:上|这|本)个?月|最近|近期|目前|现在|会[上后前]|(?<![当那这])时(?![任代])|以后|之后|然后|后来|按照|根据|依照|[月年][初底末]|[上中下]旬|安排|指定|经(?=时任)"
-                              r"|已经|确定|(?<![外社公移提])交(?![通警投易付流巡建控发运管])|（[一二三四五六七八九十\d]+）|^[一二三四五六七八九十]+、|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
+                              r"|已经|确定|委托|(?<![外社公移提])交(?![通警投易付流巡建控发运管])|（[一二三四五六七八九十\d]+）|^[一二三四五六七八九十]+、|[找跟去了着又也说让叫拿送往还再已们到]|问(?!题)"
                               r"|(?<![职名])称(?!多)|通过|以及|看到|年起|现就|都要|核实|发现|要求|认为|指出|表示|介绍|通知|督促|落实|经过"
                               r"|为(?!民)|过|包括|通报|(?<![文学理工法医史])系(?![统列])|同意|推荐|(?<=[选单])中|邻[省市县区](?=[^某\W]{1,4}?[县区乡镇村])")
 # A character after surname + one that starts what follows the name rather than ending it (王建|在,
@@ -93,8 +93,8 @@ NOT_GIVEN_NAME_START = set("没私看都了的是在也就还被把对让给两"
 # 任 is a surname, but after these it is the verb's (会议同意提任|汪浩, 拟任, 担任, 调任)
 VERB_BEFORE_REN = set("提拟担转升兼调出聘继现曾新改留委主责信前离就到")
 # surnames that open common words far more often than names: the word is no name (全程, 全员, 商定, 商量,
-# 应当, 连夜, 言明, 锁定, 宿舍, 岩石, 妥善, 把握)
-WORD_SURNAMES = set("全商应连言锁宿岩妥把")
+# 应当, 连夜, 言明, 锁定, 宿舍, 岩石, 妥善, 把握, 呼吁, 折合, 同意)
+WORD_SURNAMES = set("全商应连言锁宿岩妥把呼折同")
 # 把, a Hui surname (把建忠), far more often marks a verb's object (局长把材料退回): a name only as three
 # characters, the given name no common word (会计把签字表), closed by what follows (把建忠在…, 把建忠，)
 OBJECT_MARKER_SURNAMES = set("把")
@@ -702,6 +702,8 @@ class OfficialsExtractor:
                 add(Mention(reference, post, unit, "mentioned", match.start(), match.end()))
         self._whole_names(text, found)
         for mention in found.values():
+            if mention.unit and (mention.unit == mention.title or mention.unit.endswith("的")):
+                mention.unit = None  # 出席：政委杜文涛 (委 closes units such as 县委): no post is its own unit
             self._department_to_unit(text, mention)
         alleged = bool(set(labels or []) - {OUT_OF_SCOPE})
         for mention in found.values():
