@@ -37,6 +37,10 @@ def embed(texts: Sequence[str], batch: int = 64) -> np.ndarray:
         for start in range(0, len(missing), batch):
             part = missing[start:start + batch]
             _memo.update(zip(part, _engine.passage(part)))
+    return _remembered(texts)
+
+
+def _remembered(texts: Sequence[str]) -> np.ndarray:
     return np.array([_memo[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
 
@@ -60,9 +64,8 @@ def load_memo(path: Path) -> int:
 def save_memo(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     texts = list(_memo)
-    vectors = np.array([_memo[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
     with path.open("wb") as out:
-        np.savez(out, engine=_engine_version(), texts=np.array(texts, dtype=str), vectors=vectors)
+        np.savez(out, engine=_engine_version(), texts=np.array(texts, dtype=str), vectors=_remembered(texts))
 
 
 class SentenceEmbeddings(TransformerMixin, BaseEstimator):
