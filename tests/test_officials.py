@@ -427,3 +427,8 @@ def test_no_post_is_its_own_unit_and_a_proxy_is_no_unit(extractor):
     text = "主持：分局长宋家豪\n出席：政委杜文涛\n独立董事沈嘉禾因出差书面委托独立董事孔令仪代为出席。"
     found = {(m.name, m.title, m.unit) for m in extractor.extract(text, [])}
     assert {("杜文涛", "政委", None), ("孔令仪", "独立董事", None)} <= found
+
+
+def test_kham_tibetan_and_mongolian_name_parts(extractor):
+    text = "总经理泽仁多吉主持会议，副总经理降央拉姆、纪委书记格绒曲珍参加。局长那仁、副局长阿云嘎列席。"
+    assert {m.name for m in extractor.extract(text, [])} == {"泽仁多吉", "降央拉姆", "格绒曲珍", "那仁", "阿云嘎"}
