@@ -432,3 +432,10 @@ def test_no_post_is_its_own_unit_and_a_proxy_is_no_unit(extractor):
 def test_kham_tibetan_and_mongolian_name_parts(extractor):
     text = "总经理泽仁多吉主持会议，副总经理降央拉姆、纪委书记格绒曲珍参加。局长那仁、副局长阿云嘎列席。"
     assert {m.name for m in extractor.extract(text, [])} == {"泽仁多吉", "降央拉姆", "格绒曲珍", "那仁", "阿云嘎"}
+
+
+def test_numbered_form_fields_pair_each_person_with_their_post(extractor):
+    text = ("被反映人：（1）陈志远（2）吴金水\n单位职务：（1）岭头乡副乡长（分管生态环境）；（2）岭头乡生态环境办公室主任\n"
+            "问题摘要：吴金水每次答复要请示领导。")
+    found = {(m.name, m.title, m.unit) for m in extractor.extract(text, [])}
+    assert found == {("陈志远", "副乡长", "岭头乡"), ("吴金水", "主任", "岭头乡生态环境办公室")}

@@ -131,6 +131,9 @@ PETITIONER = re.compile(rf"(?:我叫|本人|我是[^。，\n]{{1,20}}，(?:我)?
 # A registration form (来访登记表, 12388 受理登记) names the accused in a field and their post in
 # another: 被反映人：付长顺 … 单位职务：槐溪县龙潭镇石桥村党支部书记.
 ACCUSED_FIELD = re.compile(r"(?:被反映人|被举报人|反映对象|举报对象)(?:姓名|[一二三四五六七八九十\d])?[:：][ \u3000]*")
+# a form field that lists several people by number: 被反映人：（1）欧阳德明；（2）李桂生
+NUMBERED_ITEM = re.compile(r"[（(][1-9一二三四五六七八九][）)]")
+POST_FIELD_HEAD = re.compile(r"(?:(?:工作)?单位(?:及|和)?职务|职务|工作单位)[:：][ \u3000]*")
 POST_FIELD = re.compile(r"(?:(?:工作)?单位(?:及|和)?职务|职务|工作单位)[:：][ \u3000]*(?P<post>[^\n \u3000，。；]+)")
 # A reply to a petition (答复意见书, 告知书) opens by addressing its writer: 章德华同志： … 你于…来信反映
 SALUTATION = re.compile(rf"^(?P<name>[{HAN}]{{2,4}}?)(?:同志|先生|女士)?[:：][ \u3000]*$", re.MULTILINE)
@@ -460,6 +463,9 @@ class OfficialsExtractor:
         """The accused of a registration form, with the post its 单位职务 field (on one of the next
         two lines) or the rest of its own line gives."""
         for field in ACCUSED_FIELD.finditer(text):
+            if NUMBERED_ITEM.match(text, field.end()):
+                self._numbered_form_fields(text, field.end(), add)
+                continue
             value = re.match(rf"[{HAN}]{{2,4}}(?=[\s，,（(]|$)", text[field.end():])  # the field holds the name alone
             name = value.group() if value and re.match(self.surname, value.group()) else self._name_at(text, field.end())
             if not name or (not value and re.match(f"[{HAN}]{{2}}", text[field.end() + len(name):])):
@@ -472,6 +478,25 @@ class OfficialsExtractor:
             else:
                 title, unit = self._self_description(text, end)
             add(Mention(name, title, unit, "mentioned", field.end(), end))
+
+    def _numbered_form_fields(self, text: str, start: int, add) -> None:
+        """被反映人：（1）欧阳德明；（2）李桂生 with 单位职务：（1）…组长；（2）…村委会主任 on one of the next
+        two lines: the k-th person takes the k-th post (a bracketed note after it left out)."""
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        people = [(m.end(), self._name_at(text, m.end())) for m in NUMBERED_ITEM.finditer(text, start, line_end)]
+        following = "\n".join(text[line_end:].split("\n")[:3])
+        head = POST_FIELD_HEAD.search(following)
+        posts = []
+        if head:
+            post_line = following[head.end():].split("\n")[0]
+            posts = [re.sub(r"（[^（）]*）$", "", item.strip(" \u3000；;，,。"))
+                     for item in NUMBERED_ITEM.split(post_line)[1:]]
+        for k, (offset, name) in enumerate(people):
+            if not name:
+                continue
+            title, unit = self._title_and_unit(posts[k], len(posts[k])) if k < len(posts) and posts[k] else (None, None)
+            add(Mention(name, title, unit, "mentioned", offset, offset + len(name)))
 
     def _names_before_posts(self, text: str, add) -> None:
         """A name the rules read whole, followed by its post (吕建波副处长提出…)."""
