@@ -134,7 +134,7 @@ ACCUSED_FIELD = re.compile(r"(?:被反映人|被举报人|反映对象|举报对
 # a form field that lists several people by number: 被反映人：（1）欧阳德明；（2）李桂生
 NUMBERED_ITEM = re.compile(r"[（(][1-9一二三四五六七八九][）)]")
 POST_FIELD_HEAD = re.compile(r"(?:(?:工作)?单位(?:及|和)?职务|职务|工作单位)[:：][ \u3000]*")
-POST_FIELD = re.compile(r"(?:(?:工作)?单位(?:及|和)?职务|职务|工作单位)[:：][ \u3000]*(?P<post>[^\n \u3000，。；]+)")
+POST_FIELD = re.compile(POST_FIELD_HEAD.pattern + r"(?P<post>[^\n \u3000，。；]+)")
 # A reply to a petition (答复意见书, 告知书) opens by addressing its writer: 章德华同志： … 你于…来信反映
 SALUTATION = re.compile(rf"^(?P<name>[{HAN}]{{2,4}}?)(?:同志|先生|女士)?[:：][ \u3000]*$", re.MULTILINE)
 ADDRESSED_PETITIONER = re.compile(r"你(?:们)?.{0,12}(?:来信|来访|来电|反映|举报|信访|投诉)")
