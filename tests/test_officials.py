@@ -439,3 +439,29 @@ def test_numbered_form_fields_pair_each_person_with_their_post(extractor):
             "问题摘要：吴金水每次答复要请示领导。")
     found = {(m.name, m.title, m.unit) for m in extractor.extract(text, [])}
     assert found == {("陈志远", "副乡长", "岭头乡"), ("吴金水", "主任", "岭头乡生态环境办公室")}
+
+
+def test_transliterated_names_of_the_corps_and_their_ends(extractor):
+    text = ("十二连连长艾克拜尔·阿不都热西提和村党支部书记、村委会主任叶尔兰·托合塔尔主持会议，"
+            "乡党委副书记阿不都外力·吐尔地再次到场。")
+    assert people(extractor.extract(text, [])) == {
+        ("艾克拜尔·阿不都热西提", "连长", "十二连", "mentioned"),
+        ("叶尔兰·托合塔尔", "村党支部书记、村委会主任", None, "mentioned"),
+        ("阿不都外力·吐尔地", "乡党委副书记", None, "mentioned")}
+    # the second part stops before a common word its last character would open
+    assert extractor._name_at("艾尔肯·吐尔逊再次强调", 0) == "艾尔肯·吐尔逊"
+
+
+def test_writers_signing_a_message_with_their_standing(extractor):
+    signed = {
+        "电梯坏了三次，物业不修。\n留言人：六旺村村民 韦秀兰": "韦秀兰",
+        "麻烦交警部门考虑一下。\n苏州市民 顾建平": "顾建平",
+        "反映人努尔兰·哈力木拉提，男，五十四岁，村会计克扣补贴。": "努尔兰·哈力木拉提",
+        "孔祥林网友：\n您好！您5月8日在留言板反映的问题已收悉。": "孔祥林",
+        "联名职工：哈力克·艾山　张玉兰　吾斯曼·托乎提（其余十四户签名附后）": "吾斯曼·托乎提",
+    }
+    for text, name in signed.items():
+        assert (name, "petitioner") in {(m.name, m.role) for m in extractor.extract(text, [])}, text
+    # a standing and a name on their own line sign a letter only at its end
+    text = "会议记录\n村民 王德明\n" + "会议讨论了道路硬化的方案，决定下周开工，由村委会负责组织施工和验收。" * 2
+    assert "王德明" not in {m.name for m in extractor.extract(text, []) if m.role == "petitioner"}

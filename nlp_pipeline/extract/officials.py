@@ -17,12 +17,15 @@ from ..labels import OUT_OF_SCOPE
 
 HAN = r"\u4e00-\u9fff"
 # Uyghur and Kazakh names are transliterated with a small set of characters, and written as two
-# ·-joined parts (艾尔肯·吐尔逊, 阿不都热合曼·吐尔逊); a part ends where these characters end (吐尔逊|在).
-TRANSLITERATED = "阿艾买提吐尔逊热合曼古丽娜努迪依拉木沙比克力夏伊斯甫江玉苏亚库班米吉帕孜则洪地西卡德吾尼哈布肯山扎罕汗图不都兰坦海穆默赛麦牙巴塔什纳然达莱凯萨茹鲁娅乃孙尤麻"
-DOTTED_NAME = rf"[{TRANSLITERATED}]{{2,8}}[·•・][{TRANSLITERATED}]{{2,7}}"
+# ·-joined parts (艾尔肯·吐尔逊, 阿不都热合曼·吐尔逊, 叶尔兰·托合塔尔, 吾斯曼·托乎提); a part ends where these
+# characters end (吐尔逊|在), or before a common word its last one opens (吐尔逊|再次, 吐尔逊|外出).
+TRANSLITERATED = ("阿艾买提吐尔逊热合曼古丽娜努迪依拉木沙比克力夏伊斯甫江玉苏亚库班米吉帕孜则洪地西卡德吾尼哈布肯山扎罕汗图不都兰坦海穆默赛麦牙巴塔什纳然达莱凯萨茹鲁娅乃孙尤麻"
+                  "托瓦肉乎外叶勒别杰赫索诺莎阔恰普夫雅妮丁祖菲再居哲拜")
+# the first part ends at the dot, so it may hold characters that open words elsewhere (买买提明·库尔班, 司马义)
+DOTTED_NAME = rf"[{TRANSLITERATED}明马义司]{{2,8}}[·•・][{TRANSLITERATED}]{{2,7}}"
 # a post the lexicon lacks ends in one of these; 长 only after an organisation or post character (科长, 厅长, 董事长: not 董长江)
 POST_SUFFIX = r"(?:书记|[局科处所站队校院行厂村镇乡县市省部社馆组庭团班股室区司厅场事书士段格值]长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
-UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学|[一二三四五六七八九十]中"
+UNIT_SUFFIX = (r"(?:局|委|厅|院|办|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学|[一二三四五六七八九十]中|[一二三四五六七八九十]连"
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所|苏木|嘎查)")
 LEGAL_FORMS = {"有限公司", "有限责任公司", "股份有限公司"}  # what a company's full name adds to its short one
 UNIT_END = r"[局委厅院办府司行心所站村区道镇乡县市省部处科股队校会社馆场厂署室团]"  # the last character of most units
@@ -124,8 +127,13 @@ SIGNATURE_TAIL = 40  # at most a date line after a letter's signatures
 LISTED_PERSON_LINE = re.compile(rf"[ \u3000]*[{HAN}]{{2,4}}[ \u3000（(][^:：】。\n]*$")
 # 我是…村村民卢桂芳: the writer's standing (not a post) between 我是 and the name; 我是一名退役军人，叫孙强.
 # In an interview record (答：我叫…) the speaker introduces themself but reports nothing.
-PETITIONER = re.compile(rf"(?:我叫|本人|我是[^。，\n]{{1,20}}，(?:我)?叫|我是(?:[{HAN}\dA-Za-z]{{0,25}}?(?:村民|居民|住户|租户|商户|个体户|职工|员工|群众|家长|业主|农民|党员|工人))?|(?<!被)举报人[:：]\s*|(?<!被)反映人[:：]\s*|(?:来电|来信|信访|来访)人(?:[:：]\s*|(?=[{HAN}]{{2,3}}[，,]))|署名[:：]\s*)"
-                        rf"(?P<name>[{HAN}]{{2,3}})")
+# 留言人：六旺村村民 韦秀兰 and a message's last line 云湖花苑业主 周敏: the writer's standing before the name
+STANDING = r"[^\n：:，。！？]{0,20}?(?:村民|居民|市民|业主|网友|家长|群众|职工)[ \u3000]+"
+PETITIONER = re.compile(rf"(?:我叫|本人|我是[^。，\n]{{1,20}}，(?:我)?叫|我是(?:[{HAN}\dA-Za-z]{{0,25}}?(?:村民|居民|住户|租户|商户|个体户|职工|员工|群众|家长|业主|农民|党员|工人))?"
+                        rf"|(?<!被)(?:举报|反映|留言|来电|来信|信访|来访)人[:：]\s*(?:{STANDING})?"
+                        rf"|(?<!被)(?:来电|来信|信访|来访|反映)人(?=(?:{DOTTED_NAME}|[{HAN}]{{2,3}})[，,])|署名[:：]\s*"
+                        rf"|(?P<signed>(?m:^){STANDING}(?=[{HAN}]{{2,3}}[ \u3000]*(?m:$))))"
+                        rf"(?P<name>{DOTTED_NAME}|[{HAN}]{{2,3}})")
 
 
 # A registration form (来访登记表, 12388 受理登记) names the accused in a field and their post in
@@ -136,8 +144,8 @@ NUMBERED_ITEM = re.compile(r"[（(][1-9一二三四五六七八九][）)]")
 POST_FIELD_HEAD = re.compile(r"(?:(?:工作)?单位(?:及|和)?职务|职务|工作单位)[:：][ \u3000]*")
 POST_FIELD = re.compile(POST_FIELD_HEAD.pattern + r"(?P<post>[^\n \u3000，。；]+)")
 # A reply to a petition (答复意见书, 告知书) opens by addressing its writer: 章德华同志： … 你于…来信反映
-SALUTATION = re.compile(rf"^(?P<name>[{HAN}]{{2,4}}?)(?:同志|先生|女士)?[:：][ \u3000]*$", re.MULTILINE)
-ADDRESSED_PETITIONER = re.compile(r"你(?:们)?.{0,12}(?:来信|来访|来电|反映|举报|信访|投诉)")
+SALUTATION = re.compile(rf"^(?P<name>[{HAN}]{{2,4}}?)(?:同志|先生|女士|网友)?[:：][ \u3000]*$", re.MULTILINE)
+ADDRESSED_PETITIONER = re.compile(r"[你您](?:们)?.{0,12}(?:来信|来访|来电|反映|举报|信访|投诉|留言)")
 
 
 def _extends(short: str | None, full: str | None) -> bool:
@@ -204,7 +212,7 @@ class OfficialsExtractor:
         (才让多杰), see ``_parts_name``."""
         dotted = re.match(DOTTED_NAME, text[i:])
         if dotted:
-            return dotted.group()
+            return self._trimmed(text, i, dotted.group())
         parts = self._parts_name(text, i)
         if parts:
             return parts
@@ -248,7 +256,16 @@ class OfficialsExtractor:
         if len(name) == 2 and self.frequency.get(name, 0) > COMMON_TWO_CHARACTER_WORD:
             return None  # 股长农村…, 副科长任职…: a word, not a name
         dotted = re.match(rf"[·•・][{TRANSLITERATED}]{{2,7}}", text[i + len(name):])
-        return name + dotted.group() if dotted else name  # 马木提·吐尔逊
+        return self._trimmed(text, i, name + dotted.group()) if dotted else name  # 马木提·吐尔逊
+
+    def _trimmed(self, text: str, i: int, name: str) -> str:
+        """A ·-joined name without the last characters of its second part that open a common
+        word with what follows (吐尔逊再|次 -> 吐尔逊); the part keeps two characters."""
+        dot = max(name.rfind(c) for c in "·•・")
+        while len(name) - dot > 3 and self.frequency.get(
+                name[-1] + text[i + len(name):i + len(name) + 1], 0) >= WORD_AFTER_NAME:
+            name = name[:-1]
+        return name
 
     def _parts_name(self, text: str, i: int) -> str | None:
         """Two name parts (索南才让), a Han surname and a part (白乌力吉), or one part that what
@@ -377,11 +394,13 @@ class OfficialsExtractor:
 
     def _items(self, text: str, start: int, stop: int) -> list[re.Match]:
         """The items of a list line: split at 、，；, and at spaces too when every word between
-        them reads whole as a name (联名人：邹德明 邹桂兰 邹海生 等37人)."""
+        them reads whole as a name, a note in brackets aside (联名人：邹德明 邹桂兰 邹海生 等37人;
+        哈力克·艾山　张玉兰　吾斯曼·托乎提（其余十四户签名附后）)."""
         line = text[start:stop]
         words = [w for w in re.finditer(r"[^ \u3000]+", line)
                  if not re.fullmatch(r"等[\d一二三四五六七八九十百余多几]*[人户名位]?", w.group())]
-        if len(words) >= 3 and all(self._name_at(text, start + w.start()) == w.group() for w in words):
+        if len(words) >= 3 and all(self._name_at(text, start + w.start()) == re.sub(r"[（(][^（）()]*[）)]$", "", w.group())
+                                   for w in words):
             return words
         return list(re.finditer(r"(?:[^、，,；;。\n（(]|[（(][^）)\n]*[）)])+", line))
 
@@ -666,7 +685,9 @@ class OfficialsExtractor:
 
         for match in PETITIONER.finditer(text):
             name = match.group("name")
-            if re.match(rf"(?:{self.surname})", name):
+            if match.group("signed") and len(text) - match.end() > SIGNATURE_TAIL:
+                continue  # a standing and a name on a line of their own sign a letter only at its end
+            if re.match(rf"(?:{self.surname})|{DOTTED_NAME}", name):
                 read = self._name_at(text, match.start("name"))
                 if read is None and not re.search("[:：]", match.group()[:match.start("name") - match.start()]) \
                         and "人" == text[match.start("name") - 1]:
