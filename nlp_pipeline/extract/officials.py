@@ -388,7 +388,8 @@ class OfficialsExtractor:
             if after[:1] in ("及", "和", "与") or ATTENDANCE_NOTE.search(after):
                 after = ""  # 贺春林 及审计科、设备科负责人: the next item; 马骏（视频参会）: how they attend
             title = after if after and self._is_post(after) else None
-            unit = next((u for u in (before, None if title else after) if u and re.search(UNIT_SUFFIX + "$", u)), None)
+            unit = next((u for u in (before, None if title else after)
+                         if u and re.search(UNIT_SUFFIX + "$", u) and not self._is_post(u)), None)  # not 党委书记、政委
             return Mention(name, title, unit, "mentioned", start + offset, start + offset + len(name))
         return None
 
