@@ -465,3 +465,14 @@ def test_writers_signing_a_message_with_their_standing(extractor):
     # a standing and a name on their own line sign a letter only at its end
     text = "会议记录\n村民 王德明\n" + "会议讨论了道路硬化的方案，决定下周开工，由村委会负责组织施工和验收。" * 2
     assert "王德明" not in {m.name for m in extractor.extract(text, []) if m.role == "petitioner"}
+
+
+def test_clerks_named_with_their_office_and_signers_by_their_homes(extractor):
+    text = ("副局长邓晓峰参加学习，局办公室周晓记录。\n局长办公会议记录\n拟稿：办公室盛可欣\n"
+            "联名住户：葛凤英、苏长顺、万玉兰等十七户")
+    found = people(extractor.extract(text, []))
+    assert {("周晓", None, "局办公室", "mentioned"), ("盛可欣", None, "办公室", "mentioned"),
+            ("万玉兰", None, None, "petitioner")} <= found
+    assert not any(name == "公会" for name, *_ in found)  # 局长办|公会|记录 names nobody
+    reply = "信访人赵桂花：\n你于2024年4月16日来信反映的问题已经办理。"
+    assert ("赵桂花", None, None, "petitioner") in people(extractor.extract(reply, []))

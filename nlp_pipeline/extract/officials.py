@@ -115,10 +115,10 @@ def _spaced(words: str) -> str:
 # (登记人：, 承办人：; not a 来访登记： heading) and the signatures of a joint letter (联名人：, 反映人：, and at the
 # letter's end 柳庄村村民：, 第三管理区职工：, 业主代表：), whose people are petitioners. A list runs to the end of
 # its line, or over the following lines when the head ends one.
-ROSTER = re.compile(r"(?:" + _spaced("出席|列席|参加|参会|缺席|请假|主持|记录|到会|与会|接待|承办|经办") + r"|登记(?=[ \u3000]*[人员])|支委签字|签字|谈话对象"
+ROSTER = re.compile(r"(?:" + _spaced("出席|列席|参加|参会|缺席|请假|主持|记录整理|记录|到会|与会|接待|承办|经办|拟稿|核稿") + r"|登记(?=[ \u3000]*[人员])|支委签字|签字|谈话对象"
                     r"|(?<!被)(?P<petitioners>联名|反映人|举报人|信访人|申请人"
-                    r"|(?P<signers>(?m:^)[^\n：:。，！？]{0,24}?(?:村民|居民|职工|工人|教师|家长|业主|牧户|农户|群众)(?:和[^\n：:、，]{1,3})?(?:代表)?)))"
-                    r"(?:[ \u3000]*(?:人员|人|员|董事|委员|职工|代表|村民|教师|业主|群众|居民|农户|党员))?(?:（[^（）\n]{1,6}）)?[ \u3000]*[:：】]")
+                    r"|(?P<signers>(?m:^)[^\n：:。，！？]{0,24}?(?:村民|居民|住户|职工|工人|教师|家长|业主|牧户|农户|群众)(?:和[^\n：:、，]{1,3})?(?:代表)?)))"
+                    r"(?:[ \u3000]*(?:人员|人|员|董事|委员|职工|代表|村民|教师|业主|群众|居民|住户|农户|党员))?(?:（[^（）\n]{1,6}）)?[ \u3000]*[:：】]")
 # a line of an attendance list that goes on from the line above: a name, a space or bracket, no field of its own
 ATTENDANCE_NOTE = re.compile(r"参会|请假|出差|缺席|发言")  # 马骏（视频参会）: a note, no unit
 # a signer's village or township (刘玉华（永丰村）); a department after the name stays the unit (丘德兵 财务科)
@@ -144,7 +144,10 @@ NUMBERED_ITEM = re.compile(r"[（(][1-9一二三四五六七八九][）)]")
 POST_FIELD_HEAD = re.compile(r"(?:(?:工作)?单位(?:及|和)?职务|职务|工作单位)[:：][ \u3000]*")
 POST_FIELD = re.compile(POST_FIELD_HEAD.pattern + r"(?P<post>[^\n \u3000，。；]+)")
 # A reply to a petition (答复意见书, 告知书) opens by addressing its writer: 章德华同志： … 你于…来信反映
-SALUTATION = re.compile(rf"^(?P<name>[{HAN}]{{2,4}}?)(?:同志|先生|女士|网友)?[:：][ \u3000]*$", re.MULTILINE)
+SALUTATION = re.compile(rf"^(?:信访人|来信人|反映人)?(?P<name>[{HAN}]{{2,4}}?)(?:同志|先生|女士|网友)?[:：][ \u3000]*$", re.MULTILINE)
+# 办公室卞晓菲记录, 局办公室周晓记录: who keeps the record, after their office
+RECORDER = re.compile(rf"(?:^|(?<=[，,；;。\s]))(?P<unit>[{HAN}]{{0,12}}?(?:办公室|办(?!公)|部|科|室|股|处|中心))(?=[{HAN}]{{2,4}}(?:记录|整理|拟稿))",
+                      re.MULTILINE)
 ADDRESSED_PETITIONER = re.compile(r"[你您](?:们)?.{0,12}(?:来信|来访|来电|反映|举报|信访|投诉|留言)")
 
 
@@ -578,6 +581,13 @@ class OfficialsExtractor:
                     break
                 cursor += 1
 
+    def _recorders(self, text: str, add) -> None:
+        """The clerk a minutes names with their office, right before 记录 (办公室卞晓菲记录)."""
+        for match in RECORDER.finditer(text):
+            name = self._name_at(text, match.end())
+            if name and text.startswith(("记录", "整理", "拟稿"), match.end() + len(name)):
+                add(Mention(name, None, match.group("unit"), "mentioned", match.end(), match.end() + len(name)))
+
     def _speakers(self, text: str, add) -> None:
         """Who speaks in a verbatim record: a line that opens with a name (after its unit) and a
         colon, 陆婉仪：… or 运输管理科 尹浩：…; a common word (明确：) or a role (来电人：) is no name."""
@@ -717,6 +727,7 @@ class OfficialsExtractor:
             add(Mention(name, title, unit, "mentioned", name_start, name_start + len(name)))
         self._rosters_and_lists(text, found, add)
         self._speakers(text, add)
+        self._recorders(text, add)
         self._comrades(text, add)
         self._appositions(text, add)
         self._terms_of_office(text, add)
