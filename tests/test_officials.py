@@ -476,3 +476,11 @@ def test_clerks_named_with_their_office_and_signers_by_their_homes(extractor):
     assert not any(name == "公会" for name, *_ in found)  # 局长办|公会|记录 names nobody
     reply = "信访人赵桂花：\n你于2024年4月16日来信反映的问题已经办理。"
     assert ("赵桂花", None, None, "petitioner") in people(extractor.extract(reply, []))
+
+
+def test_names_closed_by_a_verb_and_writers_from_their_village(extractor):
+    text = "分管组织人事工作的党组成员、副局长隋红负直接责任。"
+    assert people(extractor.extract(text, [])) == {("隋红", "党组成员、副局长", None, "mentioned")}
+    found = people(extractor.extract("我是高台镇前屯村的贾桂芝，七十三岁。我是德吉村的牧民，也是村民代表。", []))
+    assert ("贾桂芝", None, None, "petitioner") in found
+    assert not any(name in ("高台镇", "牧民") for name, *_ in found)
