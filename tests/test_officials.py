@@ -484,3 +484,12 @@ def test_names_closed_by_a_verb_and_writers_from_their_village(extractor):
     found = people(extractor.extract("我是高台镇前屯村的贾桂芝，七十三岁。我是德吉村的牧民，也是村民代表。", []))
     assert ("贾桂芝", None, None, "petitioner") in found
     assert not any(name in ("高台镇", "牧民") for name, *_ in found)
+
+
+def test_banner_and_sumu_posts_street_committees_and_discipline_group_staff(extractor):
+    text = ("党委副书记、苏木达阿拉坦仓主持会议，常务副旗长白俊峰参加。街道工委书记何云飞讲话，"
+            "驻桐丘县教育局纪检监察组工作人员齐梦瑶列席，开发区纪工委委员陈峰记录。")
+    assert people(extractor.extract(text, [])) == {
+        ("阿拉坦仓", "党委副书记、苏木达", None, "mentioned"), ("白俊峰", "常务副旗长", None, "mentioned"),
+        ("何云飞", "街道工委书记", None, "mentioned"), ("齐梦瑶", "工作人员", "驻桐丘县教育局纪检监察组", "mentioned"),
+        ("陈峰", "委员", "开发区纪工委", "mentioned")}

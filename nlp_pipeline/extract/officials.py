@@ -24,7 +24,7 @@ TRANSLITERATED = ("阿艾买提吐尔逊热合曼古丽娜努迪依拉木沙比�
 # the first part ends at the dot, so it may hold characters that open words elsewhere (买买提明·库尔班, 司马义)
 DOTTED_NAME = rf"[{TRANSLITERATED}明马义司]{{2,8}}[·•・][{TRANSLITERATED}]{{2,7}}"
 # a post the lexicon lacks ends in one of these; 长 only after an organisation or post character (科长, 厅长, 董事长: not 董长江)
-POST_SUFFIX = r"(?:书记|[局科处所站队校院行厂村镇乡县市省部社馆组庭团班股室区司厅场事书士段格值]长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
+POST_SUFFIX = r"(?:书记|[局科处所站队校院行厂村镇乡县市省部社馆组庭团班股室区司厅场事书士段格值旗]长|主任|委员|成员|经理|总裁|董事|监事|主席|会计|总监|专员|科员|干事|常委|秘书|巡视员|调研员|网格员|出纳|文书)"
 UNIT_SUFFIX = (r"(?:局|委|厅|院|办(?!公)|政府|公司|集团|银行|中心|所|站|村|社区|街道|镇|乡|县|市|区|省|部|处|科|股|队|学校|医院|大学|[一二三四五六七八九十]中|[一二三四五六七八九十]连"
                r"|学院|中学|小学|会|社|行|馆|场|厂|署|室|团|协|库|司|所|苏木|嘎查)")
 LEGAL_FORMS = {"有限公司", "有限责任公司", "股份有限公司"}  # what a company's full name adds to its short one
@@ -50,7 +50,7 @@ STOP_BEFORE_UNIT = re.compile(r"的|是|向(?!阳)|对(?!外)|把|被|在|给予
 # 王建|说); not 安 or 利, which end given names as often as they open the next word (覃永利, 佟锡安:
 # 王建|利用 and 王建|安排 are cut by the word they open).
 NAME_TAIL_STOP = set("在于等说主同的和与、，。：；（）是为向对被将也已因参出任把从带要表指提称讲作介汇违收受涉严未不没曾还就先后及以分所多接私让当个们都又再来去到会称讲"
-                     "负签拿领投送打叫管前")  # none of the corpus's 10,398 gold names ends in these verbs (隋红|负直接责任)
+                     "负签拿领投送打叫管前补通两上")  # none of the corpus's 10,398 gold names ends in these verbs (隋红|负直接责任)
 # 和, 与, 及 join two people (王建和李明) unless the name ends there: followed by what follows a name
 # (孙玉和受到…, 谭季和，), they are its last character.
 CONJUNCTIONS = set("和与及")
@@ -63,20 +63,20 @@ NAME_END_BEFORE_PUNCTUATION = set("来")
 # its own: 驻局纪检监察组 | 组长 (so the corpus since part 31 writes it, 20 of 20 times), whatever
 # names it (县纪委监委派驻第三纪检监察组 | 组长), and so are a section and an office before the posts
 # that head them (能源股 | 股长, 办公室 | 主任: 374 of 380 such gold mentions since part 31).
-DISCIPLINE_GROUP = re.compile(rf"(?P<group>[{HAN}]*(?:驻[{HAN}]*?|派驻[{HAN}]*?|纪委监委[{HAN}]*?)纪检(?:监察)?组)(?P<post>副?组长)")
+DISCIPLINE_GROUP = re.compile(rf"(?P<group>[{HAN}]*(?:驻[{HAN}]*?|派驻[{HAN}]*?|纪委监委[{HAN}]*?)纪检(?:监察)?组)(?P<post>副?组长|干部|工作人员)")
 SECTION_HEAD = re.compile(rf"(?P<group>[{HAN}]{{1,10}}?(?:股|科|室|办))(?P<post>副?(?:股长|科长|主任))")
 DEPARTMENT = re.compile(rf"[{HAN}]+?(?:部|办|股|科|处|室|组|队|站|所|中心)")
 NOT_DEPARTMENT_START = re.compile(r"原|时任|前|现任|副|常务|分管|主管|专职")
 # 公司原党委|书记: the party organ of an organisation belongs to the post, and so does a township's,
 # a community's and a development zone's, as the corpus writes them (金桥镇|党委副书记, 福安社区|党委书记,
 # 高新区|党工委书记); of a larger territory (广西壮族自治区党委|副书记) it is the unit.
-PARTY_ORGAN_IN_TITLE = re.compile(r"(?:(?<![省市县区州盟旗])|(?<=社区)|(?<=开发区)|(?<=新区)|(?<=园区))(?:党委|党组|党工委|党支部|党总支|纪委)$")
+PARTY_ORGAN_IN_TITLE = re.compile(r"(?:(?<![省市县区州盟旗])|(?<=社区)|(?<=开发区)|(?<=新区)|(?<=园区))(?:党委|党组|党工委|(?<![纪党])工委|党支部|党总支|纪委)$")
 # so do these organs, and a unit never ends inside one (落霞村|村务监督委员会主任, 龙湖苑小区|业主委员会主任)
 ORGAN_IN_TITLE = re.compile(r"村务监督委员会|业主委员会|村委会|居委会|监委会|监事会|董事会")
 # An organ with no organisation named before it belongs to the post, as the gold writes it:
 # 乡党委书记, 监事会主席, 驻局纪检监察组组长, 外部董事, 村党支部书记, 区委常委 (a party committee named
 # by its level alone; 青沅县委 names one, and stays the unit).
-ORGAN_ONLY = re.compile(r"(?:(?:[省市县区乡镇村]|社区|街道)?(?:党委|党组|党工委|党支部|党总支|支部|支委|纪委|纪工委|监事会|董事会|村委会|监委会|业主委员会|工会)|[省市县区乡镇村]委"
+ORGAN_ONLY = re.compile(r"(?:(?:[省市县区乡镇村]|社区|街道)?(?:党委|党组|党工委|(?<![纪党])工委|党支部|党总支|支部|支委|纪委|纪工委|监事会|董事会|村委会|监委会|业主委员会|工会)|[省市县区乡镇村]委"
                         r"|驻[局委厅村院校办所]|外部|内部)")
 # words that name a kind of organisation, not one: the gold keeps them in the post (社区书记, 街道党工委书记;
 # 12 train mentions, none as the unit; but 集团 and 公司 stand as the unit in 25 and open the post in 5)
