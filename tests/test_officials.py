@@ -493,3 +493,5 @@ def test_banner_and_sumu_posts_street_committees_and_discipline_group_staff(extr
         ("阿拉坦仓", "党委副书记、苏木达", None, "mentioned"), ("白俊峰", "常务副旗长", None, "mentioned"),
         ("何云飞", "街道工委书记", None, "mentioned"), ("齐梦瑶", "工作人员", "驻桐丘县教育局纪检监察组", "mentioned"),
         ("陈峰", "委员", "开发区纪工委", "mentioned")}
+    roster = "到会：党委副书记、苏木达 阿拉坦仓，党委委员、副苏木达 李秀兰\n"
+    assert {m.name for m in extractor.extract(roster, [])} == {"阿拉坦仓", "李秀兰"}

@@ -256,8 +256,8 @@ class OfficialsExtractor:
             name = name[:-1]
         if len(name) == 3 and (self.frequency.get(name[1:], 0) > COMMON_WORD or re.search(UNIT_SUFFIX + "$", name)):
             return None  # 长安银行, 长宁街道: a word or a place, not a name
-        if name[k:] in self.posts:
-            return None  # 党组书记任组长: the "given name" is a post
+        if name[k:] in self.posts or name in self.posts:
+            return None  # 党组书记任组长: the "given name" is a post; 苏木达: the whole "name" is one
         if len(name) == 2 and self.frequency.get(name, 0) > COMMON_TWO_CHARACTER_WORD:
             return None  # 股长农村…, 副科长任职…: a word, not a name
         dotted = re.match(rf"[·•・][{TRANSLITERATED}]{{2,7}}", text[i + len(name):])
@@ -621,6 +621,8 @@ class OfficialsExtractor:
             if ruled and len(ruled) < end - start and text[start + len(ruled)] in NAME_TAIL_STOP:
                 end = start + len(ruled)  # 欧阳靖|让
             name = text[start:end]
+            if name in self.posts:
+                continue  # 党委副书记、苏木达: a post the lexicon knows, read as a name
             title_end = start - (1 if start and text[start - 1] in " \u3000" else 0)
             post = at_end.get(title_end)
             title_start = post[0] if post and post[1] == "position" else None
