@@ -147,10 +147,10 @@ POST_FIELD_HEAD = re.compile(r"(?:(?:工作)?单位(?:及|和)?职务|职务|工
 POST_FIELD = re.compile(POST_FIELD_HEAD.pattern + r"(?P<post>[^\n \u3000，。；]+)")
 # A reply to a petition (答复意见书, 告知书) opens by addressing its writer: 章德华同志： … 你于…来信反映
 SALUTATION = re.compile(rf"^(?:信访人|来信人|反映人)?(?P<name>[{HAN}]{{2,4}}?)(?:同志|先生|女士|网友)?[:：][ \u3000]*$", re.MULTILINE)
+ADDRESSED_PETITIONER = re.compile(r"[你您](?:们)?.{0,12}(?:来信|来访|来电|反映|举报|信访|投诉|留言)")
 # 办公室卞晓菲记录, 局办公室周晓记录: who keeps the record, after their office
 RECORDER = re.compile(rf"(?:^|(?<=[，,；;。\s]))(?P<unit>[{HAN}]{{0,12}}?(?:办公室|办(?!公)|部|科|室|股|处|中心))(?=[{HAN}]{{2,4}}(?:记录|整理|拟稿))",
                       re.MULTILINE)
-ADDRESSED_PETITIONER = re.compile(r"[你您](?:们)?.{0,12}(?:来信|来访|来电|反映|举报|信访|投诉|留言)")
 
 
 def _extends(short: str | None, full: str | None) -> bool:
