@@ -393,8 +393,7 @@ class OfficialsExtractor:
             if after[:1] in ("及", "和", "与") or ATTENDANCE_NOTE.search(after):
                 after = ""  # 贺春林 及审计科、设备科负责人: the next item; 马骏（视频参会）: how they attend
             title = after if after and self._is_post(after) else None
-            unit = next((u for u in (before, None if title else after)
-                         if u and re.search(UNIT_SUFFIX + "$", u) and not self._is_post(u)), None)  # not 党委书记、政委
+            unit = next((u for u in (before, None if title else after) if u and re.search(UNIT_SUFFIX + "$", u)), None)
             return Mention(name, title, unit, "mentioned", start + offset, start + offset + len(name))
         return None
 
@@ -768,8 +767,8 @@ class OfficialsExtractor:
                 add(Mention(reference, post, unit, "mentioned", match.start(), match.end()))
         self._whole_names(text, found)
         for mention in found.values():
-            if mention.unit and (mention.unit == mention.title or mention.unit.endswith("的")):
-                mention.unit = None  # 出席：政委杜文涛 (委 closes units such as 县委): no post is its own unit
+            if mention.unit and (mention.unit == mention.title or self._is_post(mention.unit) or mention.unit.endswith("的")):
+                mention.unit = None  # 出席：政委杜文涛, 主持：党委副书记、政委冼国强 (委 closes units such as 县委): no post is a unit
             self._department_to_unit(text, mention)
         alleged = bool(set(labels or []) - {OUT_OF_SCOPE})
         for mention in found.values():
