@@ -28,7 +28,7 @@ def test_tibetan_and_mongolian_names_without_a_han_surname(extractor):
             "办公室主任白乌力吉记录。散会前局长才让我们先回去。")
     assert people(extractor.extract(text, [])) == {
         ("才让多杰", "党组书记、局长", "县林业和草原局", "mentioned"), ("索南才让", "副局长", None, "mentioned"),
-        ("斯琴", "纪检监察组组长", None, "mentioned"), ("白乌力吉", "主任", "办公室", "mentioned")}
+        ("斯琴", "组长", "纪检监察组", "mentioned"), ("白乌力吉", "主任", "办公室", "mentioned")}
 
 
 def test_transliterated_names_and_discipline_group_heads(extractor):
@@ -278,7 +278,7 @@ def test_a_unit_starts_after_the_verb_or_link_word_before_it(extractor):
 def test_a_post_before_a_conjunction_is_someone_elses_and_a_listed_post_is_no_name(extractor):
     text = "县教育局局长和副局长刘东升吃回扣。副局长钱伟、纪检监察组组长吴静列席。"
     assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
-        ("刘东升", "副局长", "县教育局"), ("钱伟", "副局长", None), ("吴静", "纪检监察组组长", None)}
+        ("刘东升", "副局长", "县教育局"), ("钱伟", "副局长", None), ("吴静", "组长", "纪检监察组")}
     text = "医院院长和区医保局基金监管科科长祝某某到场。"
     assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {("祝某某", "科长", "区医保局基金监管科")}
 
@@ -495,3 +495,11 @@ def test_banner_and_sumu_posts_street_committees_and_discipline_group_staff(extr
         ("陈峰", "委员", "开发区纪工委", "mentioned")}
     roster = "到会：党委副书记、苏木达 阿拉坦仓，党委委员、副苏木达 李秀兰\n"
     assert {m.name for m in extractor.extract(roster, [])} == {"阿拉坦仓", "李秀兰"}
+
+
+def test_a_team_before_its_head_is_the_unit_and_a_bracket_holds_its_own_post(extractor):
+    text = ("巡视组组长宓卫平通报了情况，炉前班班长付金龙和二组组长庄阿水参加。"
+            "地包给了朱书记（村党总支书记朱立伟）的女婿，理事长（村党总支书记刘振渠）和合作社会计刘春茂算的账。")
+    assert {(m.name, m.title, m.unit) for m in extractor.extract(text, [])} == {
+        ("宓卫平", "组长", "巡视组"), ("付金龙", "班长", "炉前班"), ("庄阿水", "二组组长", None),
+        ("朱立伟", "村党总支书记", None), ("刘振渠", "村党总支书记", None), ("刘春茂", "会计", "合作社")}

@@ -62,9 +62,12 @@ NAME_END_BEFORE_PUNCTUATION = set("来")
 # department (财务部经理) stays whole, except for a discipline group, which is an organisation of
 # its own: 驻局纪检监察组 | 组长 (so the corpus since part 31 writes it, 20 of 20 times), whatever
 # names it (县纪委监委派驻第三纪检监察组 | 组长), and so are a section and an office before the posts
-# that head them (能源股 | 股长, 办公室 | 主任: 374 of 380 such gold mentions since part 31).
+# that head them (能源股 | 股长, 办公室 | 主任: 374 of 380 such gold mentions since part 31), and a team,
+# a crew or a squad before its own head or member (巡视组 | 组长, 炉前班 | 班长, 执法中队 | 队员: 23 of
+# 30 gold mentions outside the discipline groups), but not a village's numbered group (二组组长).
 DISCIPLINE_GROUP = re.compile(rf"(?P<group>[{HAN}]*(?:驻[{HAN}]*?|派驻[{HAN}]*?|纪委监委[{HAN}]*?)纪检(?:监察)?组)(?P<post>副?组长|干部|工作人员)")
 SECTION_HEAD = re.compile(rf"(?P<group>[{HAN}]{{1,10}}?(?:股|科|室|办))(?P<post>副?(?:股长|科长|主任))")
+TEAM_HEAD = re.compile(rf"(?![一二三四五六七八九十]+组)(?P<group>[{HAN}]{{1,10}}?(?:组(?=副?组长)|班(?=副?班长)|队(?=副?(?:队长|班长)|队员)))(?P<post>副?(?:组长|班长|队长)|队员)")
 DEPARTMENT = re.compile(rf"[{HAN}]+?(?:部|办|股|科|处|室|组|队|站|所|中心)")
 NOT_DEPARTMENT_START = re.compile(r"原|时任|前|现任|副|常务|分管|主管|专职")
 # 公司原党委|书记: the party organ of an organisation belongs to the post, and so does a township's,
@@ -297,6 +300,12 @@ class OfficialsExtractor:
         while start > floor and re.match(rf"[{HAN}、（）]", text[start - 1]) and end - start < 50:
             start -= 1
         phrase = re.split(STOP_BEFORE_UNIT, text[start:end])[-1].lstrip("、")
+        closed, opened = phrase.find("）"), phrase.rfind("（")
+        if closed >= 0 and "（" not in phrase[:closed]:
+            phrase = phrase[closed + 1:]  # （村党总支书记刘振渠）和合作社会计|刘春茂: after the bracket
+        elif opened >= 0 and "）" not in phrase[opened:] and any(
+                self._is_post(phrase[max(0, opened - k):opened]) for k in range(2, 7)):
+            phrase = phrase[opened + 1:]  # 朱书记（村党总支书记|朱立伟）: a post, then the full one in brackets
         if phrase[:1] in ("和", "与", "及") and self.frequency.get(phrase[:2], 0) < COMMON_WORD:
             phrase = phrase[1:]  # 召集我和客户经理苏振华 (but 和平区)
         phrase = re.sub(r"^[所下]属", "", phrase)  # 该局|所属鹭州市气象局 (but 集团下属置业公司 is one unit, as written)
@@ -644,10 +653,10 @@ class OfficialsExtractor:
 
     def _department_to_unit(self, text: str, mention: Mention) -> None:
         """Move a department that opens the title to the end of the unit when the two are written
-        together: 市纪委监委 + 派驻第六纪检监察组 + 组长; a discipline group, a section or an office is
-        the unit on its own (驻局纪检监察组 + 组长, 韩刚（能源股 + 股长）)."""
+        together: 市纪委监委 + 派驻第六纪检监察组 + 组长; a discipline group, a section, an office or a
+        team is the unit on its own (驻局纪检监察组 + 组长, 韩刚（能源股 + 股长）, 炉前班 + 班长)."""
         title = mention.title or ""
-        group = DISCIPLINE_GROUP.fullmatch(title) or SECTION_HEAD.fullmatch(title)
+        group = DISCIPLINE_GROUP.fullmatch(title) or SECTION_HEAD.fullmatch(title) or TEAM_HEAD.fullmatch(title)
         if group and not mention.unit and not NOT_DEPARTMENT_START.match(title):
             mention.unit, mention.title = group.group("group"), group.group("post")
             return
